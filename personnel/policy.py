@@ -20,12 +20,21 @@ DEFAULT_POLICIES: dict[str, Any] = {
 }
 
 
+def _merged(defaults: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    # Recursive, so an override of one number (e.g. only the men's cap) keeps
+    # the other numbers of that schedule instead of replacing the schedule.
+    merged = dict(defaults)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
 def _policies() -> dict[str, Any]:
     override: dict[str, Any] = getattr(settings, "CADRE_POLICIES", {})
-    merged = {key: dict(value) for key, value in DEFAULT_POLICIES.items()}
-    for key, value in override.items():
-        merged.setdefault(key, {}).update(value)
-    return merged
+    return _merged(DEFAULT_POLICIES, override)
 
 
 def retirement_policy(category: str, *, base_age_override: int | None = None) -> RetirementPolicy:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.iso7064 import mod_11_2
 
 # --- ages and periods ---------------------------------------------------------
 
@@ -102,15 +103,30 @@ class IdNumberInfo:
     sex: str  # GB22611: "1" male, "2" female
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() alone also accepts other scripts' digits (e.g. Arabic-Indic),
+    # which int() would then happily read; an ID number has only 0-9.
+    return text.isascii() and text.isdigit()
+
+
+def id_number_check_character(body: str) -> str:
+    """The ISO 7064 MOD 11-2 check character for the first 17 characters.
+
+    stdnum.cn.ric.calc_check_digit expects the full 18-character number and
+    drops its last character, so it is the generic MOD 11-2 routine that
+    takes the 17-digit body."""
+    return str(mod_11_2.calc_check_digit(body))
+
+
 def normalize_id_number(raw: str) -> str:
-    """Clean an ID number as typed or pasted: full-width characters and spaces
-    removed, lower-case ``x`` upper-cased, a legacy 15-digit number upgraded
-    to 18 digits ('19' inserted before the year, check character computed).
-    The result is not yet validated."""
-    text = unicodedata.normalize("NFKC", raw or "").replace(" ", "").strip().upper()
-    if len(text) == 15 and text.isdigit():
+    """Clean an ID number as typed or pasted: full-width characters and all
+    whitespace removed, lower-case ``x`` upper-cased, a legacy 15-digit number
+    upgraded to 18 digits ('19' inserted before the year, check character
+    computed). The result is not yet validated."""
+    text = "".join(unicodedata.normalize("NFKC", raw or "").split()).upper()
+    if len(text) == 15 and _ascii_digits(text):
         body = text[:6] + "19" + text[6:]
-        return body + ric.calc_check_digit(body)
+        return body + id_number_check_character(body)
     return text
 
 
@@ -122,15 +138,18 @@ def parse_id_number(raw: str) -> IdNumberInfo:
     number = normalize_id_number(raw)
     if not number:
         raise IdNumberError("公民身份号码不能为空")
+    if len(number) == 15:
+        # normalize_id_number upgrades every all-digit 15-character number.
+        raise IdNumberError("旧式15位公民身份号码应全部为数字")
     if len(number) != 18:
         raise IdNumberError(f"公民身份号码应为18位（或旧式15位），实际为{len(number)}位")
-    if not (number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
+    if not (_ascii_digits(number[:17]) and (_ascii_digits(number[17]) or number[17] == "X")):
         raise IdNumberError("公民身份号码前17位应为数字，最后一位应为数字或X")
     try:
         birth = ric.get_birth_date(number)
     except StdnumError:
         raise IdNumberError(f"公民身份号码中的出生日期{number[6:14]}不是有效日期") from None
-    expected = ric.calc_check_digit(number[:17])
+    expected = id_number_check_character(number[:17])
     if number[17] != expected:
         raise IdNumberError(f"公民身份号码校验位错误：最后一位应为{expected}，实际为{number[17]}")
     sex = "1" if int(number[16]) % 2 == 1 else "2"
@@ -152,7 +171,10 @@ def check_id_number_matches(
             else info.birth_date == birth_date
         )
         if not same:
-            problems.append(f"出生年月{birth_date:%Y.%m}与公民身份号码中的出生日期{info.birth_date:%Y.%m.%d}不一致")
+            # At day precision the record's day must show, or the two dates in
+            # the message could look identical.
+            recorded = f"出生年月{birth_date:%Y.%m}" if month_precision else f"出生日期{birth_date:%Y.%m.%d}"
+            problems.append(f"{recorded}与公民身份号码中的出生日期{info.birth_date:%Y.%m.%d}不一致")
     if sex is not None and sex != info.sex:
         labels = {"1": "男", "2": "女"}
         problems.append(f"性别“{labels.get(sex, sex)}”与公民身份号码（{labels[info.sex]}）不一致")
