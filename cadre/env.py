@@ -58,6 +58,10 @@ def parse_database_url(url: str) -> dict[str, object]:
         raise ImproperlyConfigured(
             f"DATABASE_URL must be a postgresql:// URL (PostgreSQL is the only database), got scheme {parts.scheme!r}"
         )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("DATABASE_URL has an invalid port") from None
     name = unquote(parts.path.lstrip("/"))
     if not name:
         raise ImproperlyConfigured("DATABASE_URL names no database")
@@ -72,6 +76,6 @@ def parse_database_url(url: str) -> dict[str, object]:
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
         "HOST": host,
-        "PORT": str(parts.port or ""),
+        "PORT": str(port or ""),
         "OPTIONS": options,
     }

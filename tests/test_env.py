@@ -189,11 +189,6 @@ def test_url_without_a_database_name_is_refused(url):
         parse_database_url(url)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="cadre/env.py lets urllib's ValueError for a bad port escape instead of ImproperlyConfigured",
-)
 @pytest.mark.parametrize("url", ["postgresql://cadre@db:port/cadre", "postgresql://cadre@db:70000/cadre"])
 def test_bad_port_is_refused_as_a_configuration_error(url):
     with pytest.raises(ImproperlyConfigured):

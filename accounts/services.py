@@ -1,0 +1,70 @@
+"""Writes to accounts and roles, each checked against 三员分立: the system
+administrator manages accounts, the security administrator grants roles and
+jurisdictions, nobody else does either."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts.access import forget_scope, scope_of
+from accounts.models import Jurisdiction, Role, RoleAssignment, User
+from personnel.history import history_context
+
+if TYPE_CHECKING:
+    from accounts.access import Actor
+
+
+def _require_role(actor: Actor | None, role: Role, message: str) -> None:
+    if actor is not None and not scope_of(actor).has_role(role):
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def user_save(*, actor: Actor | None, user: User) -> User:
+    """Create or change an account (system administrator)."""
+    _require_role(actor, Role.SYSTEM_ADMIN, "只有系统管理员可以管理账号")
+    # Access comes from roles, never from Django's superuser flag.
+    user.is_superuser = False
+    with history_context(actor=actor):
+        user.save()
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor: Actor | None, user: User) -> None:
+    _require_role(actor, Role.SYSTEM_ADMIN, "只有系统管理员可以管理账号")
+    with history_context(actor=actor):
+        user.delete()
+
+
+@transaction.atomic
+def role_grant(*, actor: Actor | None, assignment: RoleAssignment) -> RoleAssignment:
+    """Grant or change a role (security administrator). The database refuses
+    a second admin role or an admin role mixed with a business role."""
+    _require_role(actor, Role.SECURITY_ADMIN, "只有安全保密管理员可以分配角色")
+    assignment.full_clean()
+    with history_context(actor=actor):
+        assignment.save()
+    forget_scope(assignment.user)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Actor | None, assignment: RoleAssignment) -> None:
+    _require_role(actor, Role.SECURITY_ADMIN, "只有安全保密管理员可以分配角色")
+    with history_context(actor=actor):
+        assignment.delete()
+
+
+@transaction.atomic
+def jurisdiction_save(*, actor: Actor | None, jurisdiction: Jurisdiction, root_units: Any = None) -> Jurisdiction:
+    """Define a management jurisdiction (security administrator)."""
+    _require_role(actor, Role.SECURITY_ADMIN, "只有安全保密管理员可以设置管理权限范围")
+    with history_context(actor=actor):
+        jurisdiction.save()
+        if root_units is not None:
+            jurisdiction.root_units.set(root_units)
+    return jurisdiction

@@ -1,0 +1,235 @@
+"""Every write to the registry. Each service is atomic, checks that the actor
+may write where it writes, and runs inside a history context so that the
+history rows written by the database triggers say who made the change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from pypinyin import Style, lazy_pinyin
+
+from accounts.access import scope_of
+from personnel import rules
+from personnel.history import history_context
+from personnel.models import Cadre, Unit
+
+if TYPE_CHECKING:
+    from accounts.access import Actor
+
+
+def name_pinyin(name: str) -> tuple[str, str]:
+    """Full pinyin ("zhangsan") and upper-case initials ("ZS") of a name, for
+    search by 拼音 and 首字母. Non-Han characters (·, letters) are dropped."""
+    han = [ch for ch in name if "\u4e00" <= ch <= "\u9fff"]
+    full = "".join(lazy_pinyin(han, errors="ignore"))
+    initials = "".join(lazy_pinyin(han, style=Style.FIRST_LETTER, errors="ignore")).upper()
+    return full, initials
+
+
+def _require_write(actor: Actor | None, unit: Unit) -> None:
+    if not scope_of(actor).can_write_path(unit.path):
+        raise PermissionDenied("无权修改该单位的数据")
+
+
+# --- units --------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(*, actor: Actor | None, name: str, parent: Unit | None, **fields: Any) -> Unit:
+    """Create a unit under ``parent`` (only org staff whose jurisdiction
+    covers the parent). A root unit (no parent) is created by setup code with
+    ``actor=None`` (demo data, migrations of real data)."""
+    if parent is not None and actor is not None:
+        _require_write(actor, parent)
+    elif parent is None and actor is not None:
+        raise PermissionDenied("只有系统初始化可以创建顶级单位")
+    with history_context(actor=actor):
+        unit = Unit(name=name, parent=parent, **fields)
+        unit.full_clean(exclude=["path"])
+        unit.save()
+        unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+        unit.save(update_fields=["path"])
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Actor | None, unit: Unit, data: dict[str, Any]) -> Unit:
+    """Change a unit's fields; a new ``parent`` moves the whole subtree (one
+    UPDATE rewrites the descendants' paths)."""
+    if actor is not None:
+        _require_write(actor, unit)
+    new_parent = data.pop("parent", unit.parent)
+    with history_context(actor=actor):
+        locked = Unit.objects.select_for_update().get(pk=unit.pk)
+        for field, value in data.items():
+            setattr(locked, field, value)
+        if new_parent != locked.parent:
+            if new_parent is not None:
+                if actor is not None:
+                    _require_write(actor, new_parent)
+                if new_parent.path.startswith(locked.path):
+                    raise ValidationError({"parent": "不能把单位移到它自己的下级单位之下"})
+            old_path = locked.path
+            locked.parent = new_parent
+            locked.path = f"{new_parent.path if new_parent else '/'}{locked.pk}/"
+            Unit.objects.filter(path__startswith=old_path).exclude(pk=locked.pk).update(
+                path=Concat(Value(locked.path), Substr(F("path"), len(old_path) + 1))
+            )
+        locked.full_clean(exclude=["path"])
+        locked.save()
+    return locked
+
+
+# --- cadres -------------------------------------------------------------------
+
+
+def cadre_clean(cadre: Cadre) -> None:
+    """Normalize and validate a cadre before saving: the ID number is
+    normalized (full-width, lower-case x, 15 → 18 digits) and must be valid
+    and agree with the birth date and sex (DOMAIN.md 4); a mismatch is an
+    error for the user, never a silent overwrite."""
+    errors: dict[str, list[str]] = {}
+    if cadre.id_number:
+        try:
+            info = rules.parse_id_number(cadre.id_number)
+        except rules.IdNumberError as exc:
+            errors.setdefault("id_number", []).append(str(exc))
+        else:
+            cadre.id_number = info.number
+            problems = rules.check_id_number_matches(info, birth_date=cadre.birth_date, sex=cadre.sex or None)
+            if problems:
+                errors.setdefault("id_number", []).extend(problems)
+    else:
+        cadre.id_number = None
+    cadre.name = "".join(cadre.name.split())
+    cadre.name_pinyin, cadre.name_initials = name_pinyin(cadre.name)
+    try:
+        cadre.full_clean(exclude=["version"], validate_unique=True)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def cadre_create(*, actor: Actor | None, data: dict[str, Any]) -> Cadre:
+    """Create a cadre in a unit the actor may write to."""
+    cadre = Cadre(**data)
+    if actor is not None:
+        _require_write(actor, cadre.unit)
+    cadre_clean(cadre)
+    with history_context(actor=actor):
+        cadre.save()
+    return cadre
+
+
+class StaleRecord(Exception):
+    """The record changed since the caller read it (optimistic concurrency)."""
+
+    def __init__(self, current: Cadre) -> None:
+        super().__init__("该记录已被他人修改")
+        self.current = current
+
+
+@transaction.atomic
+def cadre_update(
+    *, actor: Actor | None, cadre: Cadre, data: dict[str, Any], expected_version: int | None = None
+) -> Cadre:
+    """Change a cadre's fields. With ``expected_version`` the change is
+    refused (StaleRecord) when someone else saved in between, so that no edit
+    silently overwrites another. Moving a cadre needs write access to both
+    units."""
+    locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
+    if actor is not None:
+        _require_write(actor, locked.unit)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRecord(locked)
+    original_unit_id = locked.unit_id
+    for field, value in data.items():
+        setattr(locked, field, value)
+    if actor is not None and locked.unit_id != original_unit_id:
+        _require_write(actor, locked.unit)
+    cadre_clean(locked)
+    locked.version = F("version") + 1
+    with history_context(actor=actor):
+        locked.save()
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
+def cadre_delete(*, actor: Actor | None, cadre: Cadre) -> None:
+    """Delete a cadre and its sub-records (history keeps every row)."""
+    locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
+    if actor is not None:
+        _require_write(actor, locked.unit)
+    with history_context(actor=actor):
+        locked.delete()
+
+
+# --- sub-records ----------------------------------------------------------------
+
+
+@transaction.atomic
+def subrecord_save(*, actor: Actor | None, record: Any) -> Any:
+    """Create or change one sub-record (education, résumé line, post, family
+    member, reward, appraisal, photo) of a cadre the actor may write to; the
+    cadre's version is bumped so concurrent editors of the record notice."""
+    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=record.cadre_id)
+    if actor is not None:
+        _require_write(actor, cadre.unit)
+    record.full_clean()
+    with history_context(actor=actor):
+        record.save()
+        Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
+    return record
+
+
+@transaction.atomic
+def subrecord_delete(*, actor: Actor | None, record: Any) -> None:
+    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=record.cadre_id)
+    if actor is not None:
+        _require_write(actor, cadre.unit)
+    with history_context(actor=actor):
+        record.delete()
+        Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
+
+
+# --- quotas and code tables ---------------------------------------------------------
+
+
+@transaction.atomic
+def quota_save(*, actor: Actor | None, quota: Any) -> Any:
+    """Set a unit's leadership quota (职数) for one post level."""
+    if actor is not None:
+        _require_write(actor, quota.unit)
+    quota.full_clean()
+    with history_context(actor=actor):
+        quota.save()
+    return quota
+
+
+@transaction.atomic
+def quota_delete(*, actor: Actor | None, quota: Any) -> None:
+    if actor is not None:
+        _require_write(actor, quota.unit)
+    with history_context(actor=actor):
+        quota.delete()
+
+
+@transaction.atomic
+def code_save(*, actor: Actor | None, code: Any) -> Any:
+    """Add or correct a code-table entry (system administrators only)."""
+    from accounts.models import Role
+
+    if actor is not None and not scope_of(actor).has_role(Role.SYSTEM_ADMIN):
+        raise PermissionDenied("只有系统管理员可以维护代码表")
+    code.full_clean()
+    with history_context(actor=actor):
+        code.save()
+    return code
