@@ -28,6 +28,10 @@ ensure_venv() {
   export PATH="$VENV/bin:$PATH"
 }
 
+ensure_dirs() {
+  mkdir -p var/log var/celery/queue var/celery/processed
+}
+
 ensure_database() {
   if [ -z "${DATABASE_URL:-}" ]; then
     echo "==> DATABASE_URL not set: starting the embedded PostgreSQL in var/pg"
