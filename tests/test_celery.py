@@ -16,7 +16,7 @@ received: list[str] = []
 done = threading.Event()
 
 
-@app.task(name="tests.record_message")
+@app.task(name="tests.record_message")  # type: ignore[untyped-decorator]
 def record_message(message: str) -> None:
     received.append(message)
     done.set()
