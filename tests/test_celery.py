@@ -30,7 +30,7 @@ def test_broker_matches_the_environment() -> None:
 
 
 def test_a_task_runs_on_a_real_worker() -> None:
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = app.conf.broker_transport_options.get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
