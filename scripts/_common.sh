@@ -29,7 +29,7 @@ ensure_venv() {
 }
 
 ensure_dirs() {
-  mkdir -p var/log var/celery/queue var/celery/processed var/celery/control
+  mkdir -p var/log var/static var/celery/queue var/celery/processed var/celery/control
 }
 
 ensure_database() {
