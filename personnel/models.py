@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Reverse
 from django.utils import timezone
 
 from personnel import rules
@@ -250,7 +251,12 @@ class Cadre(models.Model):
         indexes = [
             models.Index(fields=["unit", "status"], name="cadre_unit_status_idx"),
             models.Index(fields=["birth_date"], name="cadre_birth_idx"),
-            models.Index(Upper("name_initials"), name="cadre_initials_idx"),
+            # Prefix searches (name, pinyin, initials, last digits of the ID
+            # number) use these; the embedded server has no pg_trgm.
+            models.Index(fields=["name"], name="cadre_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_pinyin"], name="cadre_pinyin_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="cadre_initials_prefix_idx", opclasses=["varchar_pattern_ops"]),
+            models.Index(OpClass(Reverse("id_number"), name="varchar_pattern_ops"), name="cadre_id_number_suffix_idx"),
         ]
 
     def __str__(self) -> str:

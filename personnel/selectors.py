@@ -1,0 +1,31 @@
+"""Reads of the registry, always scoped to the actor through accounts.access."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
+
+from accounts.access import cadres_visible_to
+from personnel.filters import CadreFilter
+from personnel.models import Cadre
+
+if TYPE_CHECKING:
+    from accounts.access import Actor
+
+LIST_RELATED = ("unit", "post_level", "rank", "ethnicity", "political_status")
+
+
+def cadre_list_visible_to(*, actor: Actor | None, params: Any) -> tuple[CadreFilter, QuerySet[Cadre]]:
+    """The actor's cadres filtered by list parameters (a QueryDict or dict).
+    Returns the bound filter (its form carries the Chinese error messages of
+    bad parameters) and the queryset; an invalid filter gives no rows. The
+    default order is the unit tree, then the cadre id, so pages are stable."""
+    base = cadres_visible_to(actor).select_related(*LIST_RELATED)
+    cadre_filter = CadreFilter(params, queryset=base)
+    if not cadre_filter.is_valid():
+        return cadre_filter, base.none()
+    queryset = cadre_filter.qs
+    if not queryset.query.order_by:
+        queryset = queryset.order_by("unit__path", "id")
+    return cadre_filter, queryset
