@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import Q
@@ -491,3 +492,63 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} 照片"
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "已驳回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+@track()
+class ChangeRequest(models.Model):
+    """信息变更审核: a unit clerk's proposed change to a cadre's record, applied
+    only when org staff approve it. ``changes`` maps field names to proposed
+    values and ``original`` to the values the clerk saw (both JSON: dates as
+    ISO strings, codes and units by id); ``base_version`` is the record's
+    version then, so that approval can tell whether the record moved on."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="change_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    changes = models.JSONField("变更内容")
+    original = models.JSONField("原值")
+    base_version = models.PositiveIntegerField("申请时版本")
+    note = models.CharField("变更说明", max_length=500, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    decision_reason = models.CharField("审核意见", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "信息变更申请"
+        verbose_name_plural = "信息变更申请"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"], name="change_request_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=ChangeRequestStatus.PENDING)
+                | Q(status=ChangeRequestStatus.WITHDRAWN)
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="change_request_decided_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ChangeRequestStatus.REJECTED) | ~Q(decision_reason=""),
+                name="change_request_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} · {self.get_status_display()}"

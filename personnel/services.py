@@ -4,18 +4,20 @@ history rows written by the database triggers say who made the change."""
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from accounts.access import scope_of
 from personnel import rules
 from personnel.history import history_context
-from personnel.models import Cadre, Unit
+from personnel.models import Cadre, ChangeRequest, ChangeRequestStatus, Unit
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -233,3 +235,147 @@ def code_save(*, actor: Actor | None, code: Any) -> Any:
     with history_context(actor=actor):
         code.save()
     return code
+
+
+# --- change requests (信息变更审核) ------------------------------------------------
+
+# Fields a clerk may propose to change: the record's own editable fields, not
+# its placement (moving a cadre between units is org staff's decision) or
+# the bookkeeping columns.
+_NOT_REQUESTABLE = {"id", "unit", "version", "created_at", "updated_at", "name_pinyin", "name_initials"}
+
+
+def requestable_fields() -> list[str]:
+    return [
+        field.name for field in Cadre._meta.concrete_fields if field.editable and field.name not in _NOT_REQUESTABLE
+    ]
+
+
+def field_to_json(cadre: Cadre, name: str) -> Any:
+    """A field's value as JSON: dates as ISO strings, codes by id."""
+    field = Cadre._meta.get_field(name)
+    if field.is_relation:
+        return getattr(cadre, f"{name}_id")
+    value = getattr(cadre, name)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def field_from_json(name: str, raw: Any) -> Any:
+    """The model value for a JSON value of a requestable field; a bad value
+    is a ValidationError on that field, in Chinese."""
+    field = Cadre._meta.get_field(name)
+    if raw in (None, ""):
+        return None if field.null or field.is_relation else ""
+    if isinstance(field, models.DateField):
+        try:
+            return datetime.date.fromisoformat(str(raw))
+        except ValueError:
+            raise ValidationError({name: f"“{raw}”不是有效日期（应为YYYY-MM-DD）"}) from None
+    if field.is_relation:
+        related = field.related_model
+        limit = getattr(field, "_limit_choices_to", None) or {}
+        try:
+            return related._default_manager.get(pk=raw, **limit)  # type: ignore[union-attr]
+        except (related.DoesNotExist, ValueError, TypeError):  # type: ignore[union-attr]
+            raise ValidationError({name: f"代码“{raw}”无效"}) from None
+    return raw
+
+
+@transaction.atomic
+def change_request_submit(*, actor: Actor, cadre: Cadre, changes: dict[str, Any], note: str = "") -> ChangeRequest:
+    """A clerk proposes changes to a cadre in their scope. The proposal is
+    validated now (the same checks as a direct edit), so org staff only ever
+    review changes that can be applied; only fields that really change are
+    kept."""
+    scope = scope_of(actor)
+    if not scope.can_read_path(cadre.unit.path):
+        raise PermissionDenied("无权对该干部提出变更")
+    allowed = set(requestable_fields())
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown, "该项不能通过变更申请修改"))
+    current = Cadre.objects.select_related("unit").get(pk=cadre.pk)
+    proposed = Cadre.objects.select_related("unit").get(pk=cadre.pk)
+    kept: dict[str, Any] = {}
+    original: dict[str, Any] = {}
+    for name, raw in changes.items():
+        setattr(proposed, name, field_from_json(name, raw))
+    cadre_clean(proposed)
+    for name in changes:
+        new, old = field_to_json(proposed, name), field_to_json(current, name)
+        if new != old:
+            kept[name], original[name] = new, old
+    if not kept:
+        raise ValidationError("没有需要变更的内容")
+    with history_context(actor=actor):
+        return ChangeRequest.objects.create(
+            cadre=current,
+            requested_by=actor,  # type: ignore[misc]
+            changes=kept,
+            original=original,
+            base_version=current.version,
+            note=note,
+        )
+
+
+def _lock_pending(request_id: int) -> ChangeRequest:
+    locked = ChangeRequest.objects.select_for_update().select_related("cadre__unit").get(pk=request_id)
+    if locked.status != ChangeRequestStatus.PENDING:
+        raise ValidationError(f"该申请已{locked.get_status_display()}，不能再处理")
+    return locked
+
+
+@transaction.atomic
+def change_request_approve(*, actor: Actor, change_request: ChangeRequest) -> ChangeRequest:
+    """Org staff approve: the proposed values are applied in the same
+    transaction, attributed to the approver and tagged with the request.
+    When the record has since changed a field the request touches, approval
+    is refused: the reviewer sees the conflict and rejects or asks again."""
+    locked = _lock_pending(change_request.pk)
+    _require_write(actor, locked.cadre.unit)
+    cadre = Cadre.objects.select_for_update().get(pk=locked.cadre_id)
+    conflicts = [
+        str(getattr(Cadre._meta.get_field(name), "verbose_name", name))
+        for name, old in locked.original.items()
+        if field_to_json(cadre, name) != old
+    ]
+    if conflicts:
+        raise ValidationError(f"申请提交后以下信息已被修改：{'、'.join(conflicts)}，请驳回后重新申请")
+    data = {name: field_from_json(name, raw) for name, raw in locked.changes.items()}
+    with history_context(actor=actor, change_request=locked.pk, requested_by=locked.requested_by_id):
+        cadre_update(actor=actor, cadre=cadre, data=data)
+        locked.status = ChangeRequestStatus.APPROVED
+        locked.decided_by = actor  # type: ignore[assignment]
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def change_request_reject(*, actor: Actor, change_request: ChangeRequest, reason: str) -> ChangeRequest:
+    """Org staff reject, always with a reason the clerk will read."""
+    if not reason.strip():
+        raise ValidationError({"decision_reason": "驳回时必须填写理由"})
+    locked = _lock_pending(change_request.pk)
+    _require_write(actor, locked.cadre.unit)
+    with history_context(actor=actor, change_request=locked.pk):
+        locked.status = ChangeRequestStatus.REJECTED
+        locked.decided_by = actor  # type: ignore[assignment]
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason.strip()
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return locked
+
+
+@transaction.atomic
+def change_request_withdraw(*, actor: Actor, change_request: ChangeRequest) -> ChangeRequest:
+    """The requester withdraws a request that is still pending."""
+    locked = _lock_pending(change_request.pk)
+    if locked.requested_by_id != getattr(actor, "pk", None):
+        raise PermissionDenied("只能撤回自己提交的申请")
+    with history_context(actor=actor, change_request=locked.pk):
+        locked.status = ChangeRequestStatus.WITHDRAWN
+        locked.save(update_fields=["status"])
+    return locked

@@ -250,6 +250,7 @@ WATCHED_TABLES = [
     "personnel_rewardpunishment",
     "personnel_appraisal",
     "personnel_photo",
+    "personnel_changerequest",
     "personnel_code",
     "accounts_user",
     "accounts_roleassignment",
