@@ -7,5 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("personnel.urls")),
+    path("api/v1/", include("personnel.api.urls")),
     path("admin/", admin.site.urls),
 ]

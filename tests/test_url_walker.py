@@ -89,7 +89,7 @@ def all_routes() -> list[Route]:
 # --- who may do what ------------------------------------------------------------
 
 # Readers of A's cadre data among the personas: the leader's grant covers A.
-A_DATA_READERS: dict[str, set[str]] = {r"^admin:personnel_": {"leader_a"}}
+A_DATA_READERS: dict[str, set[str]] = {r"^admin:personnel_": {"leader_a"}, r"^(personnel|api):": {"leader_a"}}
 # Writers among the personas, by route: the separated admins in their own areas.
 WRITERS: dict[str, set[str]] = {
     r"^admin:accounts_user_": {"system_admin"},
@@ -165,6 +165,9 @@ def world(db: Any) -> dict[str, Any]:
     services.cadre_update(actor=org_staff_a, cadre=cadre_a, data={"note": "甲秘备注"})
     import pghistory.models
 
+    objects["changerequest"] = services.change_request_submit(
+        actor=clerk_a, cadre=cadre_a, changes={"current_post": "甲秘新职务"}, note="甲秘说明"
+    )
     context = pghistory.models.Context.objects.order_by("-created_at").first()
     if context is not None:
         objects["context"] = context
@@ -187,7 +190,27 @@ def sample_kwargs(route: Route, world: dict[str, Any]) -> dict[str, Any] | None:
     if route.key == "admin:auth_user_password_change" or route.key == "admin:accounts_user_password_change":
         return {"id": objects["user"].pk}
     explicit = SAMPLES.get(route.key)
-    return explicit(world) if explicit else None
+    if explicit:
+        return explicit(world)
+    # Parameter names with a fixed meaning across the project's own routes.
+    by_name = {"cadre_id": "cadre", "cadre_pk": "cadre", "unit_id": "unit", "unit_pk": "unit"}
+    by_name["request_id"] = "changerequest"
+    kwargs: dict[str, Any] = {}
+    for param in route.params:
+        if param in by_name:
+            kwargs[param] = objects[by_name[param]].pk
+        elif param == "pk":
+            # DRF router names: "api:<basename>-<action>"; the basename names the object.
+            basename = re.match(r"^api:([\w]+)-", route.key)
+            obj = objects.get(basename.group(1).replace("-", "")) if basename else None
+            if obj is None:
+                return None
+            kwargs[param] = obj.pk
+        elif param == "format":
+            kwargs[param] = "json"
+        else:
+            return None
+    return kwargs
 
 
 # Routes with arguments that the generic rules above don't cover.
