@@ -191,7 +191,8 @@ def sample_kwargs(route: Route, world: dict[str, Any]) -> dict[str, Any] | None:
         return {"id": objects["user"].pk}
     explicit = SAMPLES.get(route.key)
     if explicit:
-        return explicit(world)
+        sample: dict[str, Any] | None = explicit(world)
+        return sample
     # Parameter names with a fixed meaning across the project's own routes.
     by_name = {"cadre_id": "cadre", "cadre_pk": "cadre", "unit_id": "unit", "unit_pk": "unit"}
     by_name["request_id"] = "changerequest"
