@@ -132,8 +132,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "personnel.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON only: the interactive docs are Swagger UI at /api/v1/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "personnel.api.exceptions.api_exception_handler",
+    # Password guesses at POST /api/v1/auth/token/, per account name.
+    "DEFAULT_THROTTLE_RATES": {"token_obtain": "10/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "cadre API",
@@ -143,6 +148,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a "status" or a "kind": name each enum for its model.
+    "ENUM_NAME_OVERRIDES": {
+        "CadreStatusEnum": "personnel.models.CadreStatus",
+        "ChangeRequestStatusEnum": "personnel.models.ChangeRequestStatus",
+        "EducationKindEnum": "personnel.models.EducationKind",
+        "RewardKindEnum": "personnel.models.RewardKind",
+        "UnitKindEnum": "personnel.models.UnitKind",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport with

@@ -12,6 +12,8 @@ from operator import or_
 from typing import Any
 
 import django_filters as filters
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Reverse
 from django.utils import timezone
@@ -35,6 +37,43 @@ from personnel.policy import retirement_policy
 CPC_CODES = ("01", "02")
 ID_FRAGMENT = re.compile(r"^[0-9]{4,17}[0-9Xx]?$")
 LETTERS = re.compile(r"^[A-Za-z]+$")
+# Bounds of the numeric parameters. Beyond them a value means nothing for a
+# cadre (an age of 500) and would overflow the date arithmetic or the
+# database integer, so it is a form error in Chinese, never a server error.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+MAX_AGE = 150
+MAX_YEARS = 100
+MAX_RETIREMENT_MONTHS = 240
+MAX_DB_ID = 2**63 - 1
+
+
+class MultiValueInput(forms.TextInput):
+    """Reads a list parameter given either repeatedly (the browser's
+    checkboxes: ``?post_level=1A41&post_level=1A42``) or once with commas
+    (the API's ``?post_level=1A41,1A42``)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getlist = getattr(data, "getlist", None)
+        values = getlist(name) if getlist is not None else data.get(name)
+        if not isinstance(values, list | tuple):
+            return values
+        joined = ",".join(str(v) for v in values if v not in ("", None))
+        return joined or None
+
+
+class IntegerFilter(filters.NumberFilter):  # type: ignore[misc]
+    """A whole number within bounds."""
+
+    field_class = forms.IntegerField
+
+
+def _int_filter(low: int, high: int, **kwargs: Any) -> IntegerFilter:
+    return IntegerFilter(min_value=low, max_value=high, **kwargs)
+
+
+def _codes_filter(**kwargs: Any) -> filters.CharFilter:
+    return filters.CharFilter(widget=MultiValueInput, max_length=500, **kwargs)
 
 
 def years_before(when: datetime.date, years: int) -> datetime.date:
@@ -120,21 +159,29 @@ def _birth_months_retiring_between(
 
 
 class CadreFilter(filters.FilterSet):  # type: ignore[misc]
-    q = filters.CharFilter(method="filter_q", label="搜索")
-    unit = filters.NumberFilter(method="filter_unit", label="单位（含下级）")
+    q = filters.CharFilter(method="filter_q", label="搜索", max_length=100)
+    unit = _int_filter(1, MAX_DB_ID, method="filter_unit", label="单位（含下级）")
     sex = filters.ChoiceFilter(choices=Sex.choices, label="性别")
-    ethnicity = filters.CharFilter(field_name="ethnicity__code", label="民族")
+    ethnicity = filters.CharFilter(field_name="ethnicity__code", label="民族", max_length=16)
     status = filters.ChoiceFilter(choices=CadreStatus.choices, label="人员状态")
-    as_of = filters.DateFilter(method="filter_noop", label="计算年龄时间")
-    age_min = filters.NumberFilter(method="filter_age_min", label="年龄≥")
-    age_max = filters.NumberFilter(method="filter_age_max", label="年龄≤")
-    birth_year_from = filters.NumberFilter(field_name="birth_date__year", lookup_expr="gte", label="出生年份起")
-    birth_year_to = filters.NumberFilter(field_name="birth_date__year", lookup_expr="lte", label="出生年份止")
-    post_level = filters.CharFilter(method="filter_post_level", label="职务层次")
-    rank = filters.CharFilter(method="filter_rank", label="职级")
-    education = filters.CharFilter(method="filter_education", label="学历")
+    as_of = filters.DateFilter(
+        method="filter_noop",
+        label="计算年龄时间",
+        validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
+    )
+    age_min = _int_filter(0, MAX_AGE, method="filter_age_min", label="年龄≥")
+    age_max = _int_filter(0, MAX_AGE, method="filter_age_max", label="年龄≤")
+    birth_year_from = _int_filter(
+        EARLIEST_DATE.year, LATEST_DATE.year, field_name="birth_date__year", lookup_expr="gte", label="出生年份起"
+    )
+    birth_year_to = _int_filter(
+        EARLIEST_DATE.year, LATEST_DATE.year, field_name="birth_date__year", lookup_expr="lte", label="出生年份止"
+    )
+    post_level = _codes_filter(method="filter_post_level", label="职务层次")
+    rank = _codes_filter(method="filter_rank", label="职级")
+    education = _codes_filter(method="filter_education", label="学历")
     education_full_time = filters.BooleanFilter(method="filter_noop", label="仅全日制学历")
-    degree = filters.CharFilter(method="filter_degree", label="学位")
+    degree = _codes_filter(method="filter_degree", label="学位")
     party = filters.ChoiceFilter(
         choices=[("cpc", "中共党员"), ("non_cpc", "党外")], method="filter_party", label="政治面貌"
     )
@@ -142,15 +189,18 @@ class CadreFilter(filters.FilterSet):  # type: ignore[misc]
     generation = filters.ChoiceFilter(
         choices=[("80", "80后"), ("90", "90后")], method="filter_generation", label="80后/90后"
     )
-    years_in_post_min = filters.NumberFilter(method="filter_years_in_post", label="任现职年限≥")
-    years_at_level_min = filters.NumberFilter(method="filter_years_at_level", label="任同级年限≥")
-    retiring_within_months = filters.NumberFilter(method="filter_retiring", label="N个月内退休")
+    years_in_post_min = _int_filter(0, MAX_YEARS, method="filter_years_in_post", label="任现职年限≥")
+    years_at_level_min = _int_filter(0, MAX_YEARS, method="filter_years_at_level", label="任同级年限≥")
+    retiring_within_months = _int_filter(
+        0, MAX_RETIREMENT_MONTHS, method="filter_retiring", label="N个月内退休"
+    )
     ordering = filters.OrderingFilter(
         fields=(
             ("name_pinyin", "name"),
             ("birth_date", "birth_date"),
             ("unit__path", "unit"),
             ("post_level__sort_order", "post_level"),
+            ("rank__sort_order", "rank"),
             ("current_post_date", "current_post_date"),
             ("post_level_date", "post_level_date"),
             ("id", "id"),

@@ -20,12 +20,16 @@ def cadre_list_visible_to(*, actor: Actor | None, params: Any) -> tuple[CadreFil
     """The actor's cadres filtered by list parameters (a QueryDict or dict).
     Returns the bound filter (its form carries the Chinese error messages of
     bad parameters) and the queryset; an invalid filter gives no rows. The
-    default order is the unit tree, then the cadre id, so pages are stable."""
+    default order is the unit tree, then the cadre id; a chosen order ends
+    with the id too, so that pages are stable when the sort key ties."""
     base = cadres_visible_to(actor).select_related(*LIST_RELATED)
     cadre_filter = CadreFilter(params, queryset=base)
     if not cadre_filter.is_valid():
         return cadre_filter, base.none()
     queryset = cadre_filter.qs
-    if not queryset.query.order_by:
-        queryset = queryset.order_by("unit__path", "id")
-    return cadre_filter, queryset
+    order = [str(field) for field in queryset.query.order_by]
+    if not order:
+        order = ["unit__path"]
+    if not {"id", "-id", "pk", "-pk"} & set(order):
+        order.append("id")
+    return cadre_filter, queryset.order_by(*order)

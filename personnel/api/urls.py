@@ -1,5 +1,47 @@
-from django.urls import URLPattern
+"""The REST API, mounted at /api/v1/. Router basenames are the lower-case
+model names (the URL walker finds its sample objects by them); nested
+sub-record routes take the cadre as ``cadre_pk`` and the record as ``pk``."""
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from personnel.api.views import bench
+from personnel.api.views.auth import TokenObtainView
+from personnel.api.views.cadres import CadreViewSet
+from personnel.api.views.change_requests import ChangeRequestViewSet
+from personnel.api.views.codes import CodeViewSet
+from personnel.api.views.subrecords import (
+    AppraisalViewSet,
+    EducationViewSet,
+    FamilyMemberViewSet,
+    PostHeldViewSet,
+    ResumeEntryViewSet,
+    RewardPunishmentViewSet,
+)
+from personnel.api.views.units import UnitViewSet
 
 app_name = "api"
 
-urlpatterns: list[URLPattern] = []
+CADRE = r"cadres/(?P<cadre_pk>[0-9]+)"
+
+router = SimpleRouter()
+router.register("cadres", CadreViewSet, basename="cadre")
+router.register(f"{CADRE}/educations", EducationViewSet, basename="education")
+router.register(f"{CADRE}/resume-entries", ResumeEntryViewSet, basename="resumeentry")
+router.register(f"{CADRE}/posts", PostHeldViewSet, basename="postheld")
+router.register(f"{CADRE}/family-members", FamilyMemberViewSet, basename="familymember")
+router.register(f"{CADRE}/rewards-punishments", RewardPunishmentViewSet, basename="rewardpunishment")
+router.register(f"{CADRE}/appraisals", AppraisalViewSet, basename="appraisal")
+router.register("units", UnitViewSet, basename="unit")
+router.register("codes", CodeViewSet, basename="code")
+router.register("change-requests", ChangeRequestViewSet, basename="changerequest")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("bench/plain-cadres/", bench.plain_cadre_page, name="bench-plain-cadres"),
+    *router.urls,
+]
