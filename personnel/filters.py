@@ -191,9 +191,7 @@ class CadreFilter(filters.FilterSet):  # type: ignore[misc]
     )
     years_in_post_min = _int_filter(0, MAX_YEARS, method="filter_years_in_post", label="任现职年限≥")
     years_at_level_min = _int_filter(0, MAX_YEARS, method="filter_years_at_level", label="任同级年限≥")
-    retiring_within_months = _int_filter(
-        0, MAX_RETIREMENT_MONTHS, method="filter_retiring", label="N个月内退休"
-    )
+    retiring_within_months = _int_filter(0, MAX_RETIREMENT_MONTHS, method="filter_retiring", label="N个月内退休")
     ordering = filters.OrderingFilter(
         fields=(
             ("name_pinyin", "name"),
