@@ -1,9 +1,13 @@
 """The REST API, mounted at /api/v1/. Router basenames are the lower-case
 model names (the URL walker finds its sample objects by them); nested
-sub-record routes take the cadre as ``cadre_pk`` and the record as ``pk``."""
+sub-record routes take the cadre as ``cadre_pk`` and the record as ``pk``.
+
+The interactive docs are Swagger UI with drf-spectacular-sidecar's vendored
+assets. drf-spectacular's Redoc page is not served: its template loads web
+fonts from Google, which an intranet without internet cannot reach."""
 
 from django.urls import URLPattern, URLResolver, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from personnel.api.views import bench
@@ -41,7 +45,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("bench/plain-cadres/", bench.plain_cadre_page, name="bench-plain-cadres"),
     *router.urls,
 ]

@@ -1,0 +1,67 @@
+"""Optimistic concurrency over HTTP: a cadre's ETag is its version, and every
+change to a cadre or one of its sub-records must say (If-Match) which
+version it was made against.
+
+The ETag is strong (``"7"``), but If-Match is compared on the version alone,
+so a tag weakened on the way (``W/"7"``, as gzip-ing proxies do) still
+matches: the version is the whole identity of the record's state here.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from rest_framework.request import Request
+
+from personnel.api.exceptions import PreconditionRequired
+from personnel.models import Cadre
+from personnel.services import StaleRecord
+
+ANY_REFUSED = "If-Match 不能为 *：请提供该记录的 ETag（先 GET 该记录获取）"
+
+
+def etag_for(version: int) -> str:
+    return f'"{version}"'
+
+
+def _versions(header: str) -> set[int]:
+    versions: set[int] = set()
+    for raw in header.split(","):
+        tag = raw.strip()
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        tag = tag.strip('"')
+        if tag.isdigit():
+            versions.add(int(tag))
+    return versions
+
+
+def require_if_match(request: Request, cadre: Cadre) -> int:
+    """The version the client edited: 428 without If-Match, 412
+    (StaleRecord) when it is not the record's current version."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise PreconditionRequired()
+    if header == "*":
+        # "*" would mean "whatever is there now": exactly the blind overwrite
+        # the header exists to prevent.
+        raise PreconditionRequired(ANY_REFUSED)
+    if cadre.version not in _versions(header):
+        raise StaleRecord(cadre)
+    return cadre.version
+
+
+def lock_cadre_at(cadre: Cadre, expected_version: int) -> Cadre:
+    """Lock the cadre row and confirm it is still at ``expected_version``;
+    call inside the transaction of the write, so nothing can slip in between
+    the check and the write (sub-record services take no expected version)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_cadre_at must run inside the write's transaction")
+    locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if locked.version != expected_version:
+        raise StaleRecord(locked)
+    return locked
+
+
+def current_version(cadre_id: int) -> int:
+    version: int = Cadre.objects.filter(pk=cadre_id).values_list("version", flat=True).get()
+    return version

@@ -1,0 +1,112 @@
+"""Errors of the API as JSON with Chinese messages and a field-level structure:
+
+    {"detail": "输入有误，请检查各字段", "errors": {"id_number": ["…"]}}
+
+Every error has ``detail`` (one sentence for a person); validation errors add
+``errors`` (field → messages, ``non_field_errors`` for the rest). Exceptions
+of the domain layer keep their status: Django's ValidationError is 400,
+PermissionDenied 403, Http404 404 (missing and out-of-scope alike) and
+StaleRecord 412 with the record's current ETag and representation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+from personnel.services import StaleRecord
+
+INVALID_INPUT = "输入有误，请检查各字段"
+STALE = "该记录已被他人修改，请重新获取最新内容（GET）后再提交修改"
+# DRF doesn't translate its CSRF message; the browser's users read this one.
+CSRF_FAILED = "CSRF 校验失败：请刷新页面后重试（会话登录的修改请求必须带 X-CSRFToken 请求头）"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "修改前必须在 If-Match 请求头中提供该记录的 ETag（先 GET 该记录获取）"
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = STALE
+    default_code = "precondition_failed"
+
+
+def django_validation_detail(exc: DjangoValidationError) -> dict[str, Any]:
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
+    if hasattr(exc, "error_dict"):
+        return {(non_field if field == "__all__" else field): messages for field, messages in exc.message_dict.items()}
+    return {non_field: exc.messages}
+
+
+def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(django_validation_detail(exc))
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, Http404):
+        return exceptions.NotFound(*exc.args)
+    if isinstance(exc, StaleRecord):
+        return PreconditionFailed()
+    return exc
+
+
+def _validation_body(detail: Any) -> dict[str, Any]:
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
+    if isinstance(detail, dict):
+        errors = dict(detail)
+    else:
+        errors = {non_field: list(detail) if isinstance(detail, list) else [detail]}
+    summary = INVALID_INPUT
+    if set(errors) == {non_field} and errors[non_field]:
+        # Only record-level problems: the first one is the best summary.
+        summary = str(errors[non_field][0])
+    return {"detail": summary, "errors": errors}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK["EXCEPTION_HANDLER"]: reshape every error into the
+    project's JSON form; unexpected exceptions still become a 500."""
+    stale = exc if isinstance(exc, StaleRecord) else None
+    converted = _as_api_exception(exc)
+    response = exception_handler(converted, context)
+    if response is None:
+        return None
+    if isinstance(converted, exceptions.ValidationError):
+        response.data = _validation_body(converted.detail)
+    else:
+        detail = response.data.get("detail") if isinstance(response.data, dict) else response.data
+        if isinstance(converted, exceptions.PermissionDenied) and str(detail).startswith("CSRF Failed"):
+            detail = CSRF_FAILED
+        response.data = {"detail": detail}
+    if stale is not None:
+        _attach_current(response, stale, context)
+    return response
+
+
+def _attach_current(response: Response, stale: StaleRecord, context: dict[str, Any]) -> None:
+    """A 412 carries what the record looks like now, so the client can redo
+    the edit on top of it without another round trip."""
+    from personnel.api.concurrency import etag_for
+    from personnel.api.selectors import cadre_detail_for
+    from personnel.api.serializers import CadreDetailSerializer
+
+    request = context.get("request")
+    response["ETag"] = etag_for(stale.current.version)
+    response.data["current_version"] = stale.current.version
+    if request is None:
+        return
+    try:
+        current = cadre_detail_for(actor=getattr(request, "user", None), cadre_id=stale.current.pk)
+    except Http404:
+        return
+    response.data["current"] = CadreDetailSerializer(current, context=context).data
