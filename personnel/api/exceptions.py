@@ -97,8 +97,8 @@ def _attach_current(response: Response, stale: StaleRecord, context: dict[str, A
     """A 412 carries what the record looks like now, so the client can redo
     the edit on top of it without another round trip."""
     from personnel.api.concurrency import etag_for
-    from personnel.api.selectors import cadre_detail_for
     from personnel.api.serializers import CadreDetailSerializer
+    from personnel.record_selectors import cadre_sheet_for
 
     request = context.get("request")
     response["ETag"] = etag_for(stale.current.version)
@@ -106,7 +106,7 @@ def _attach_current(response: Response, stale: StaleRecord, context: dict[str, A
     if request is None:
         return
     try:
-        current = cadre_detail_for(actor=getattr(request, "user", None), cadre_id=stale.current.pk)
+        current = cadre_sheet_for(actor=getattr(request, "user", None), cadre_id=stale.current.pk)
     except Http404:
         return
     response.data["current"] = CadreDetailSerializer(current, context=context).data

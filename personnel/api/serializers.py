@@ -17,7 +17,6 @@ from rest_framework import serializers
 
 from accounts.access import cadres_visible_to, scope_queryset, units_visible_to
 from personnel import rules
-from personnel.api.selectors import Leadership
 from personnel.models import (
     Appraisal,
     Cadre,
@@ -369,6 +368,7 @@ class CadreDetailSerializer(serializers.ModelSerializer[Cadre]):
     management_category_display = serializers.CharField(source="get_management_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     age = serializers.IntegerField(source="age_at", read_only=True, help_text="年龄（周岁）")
+    has_photo = serializers.BooleanField(read_only=True, help_text="是否有照片")
     years_in_post = serializers.IntegerField(read_only=True, allow_null=True, help_text="任现职年限")
     years_at_level = serializers.IntegerField(read_only=True, allow_null=True, help_text="任同级职务年限")
     generation = serializers.CharField(read_only=True, help_text="80后 / 90后 等")
@@ -393,6 +393,7 @@ class CadreDetailSerializer(serializers.ModelSerializer[Cadre]):
             "birth_date",
             "age",
             "generation",
+            "has_photo",
             "ethnicity",
             "ethnicity_name",
             "native_place",
@@ -518,17 +519,37 @@ class LeadershipLevelSerializer(serializers.Serializer[Any]):
     over = serializers.IntegerField(help_text="超职数配备")
 
 
-class LeadershipSerializer(serializers.Serializer[Leadership]):
+class SubUnitSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    is_active = serializers.BooleanField()
+    total_cadres = serializers.IntegerField(help_text="含下级单位的在职干部数")
+    has_children = serializers.BooleanField()
+
+
+class LeadershipSerializer(serializers.Serializer[Any]):
+    """A unit's leadership team (unit_selectors.UnitPage, as the unit page shows it)."""
+
     unit = serializers.IntegerField(source="unit.id")
     unit_name = serializers.CharField(source="unit.name")
     as_of = serializers.DateField(help_text="计算年龄的日期")
     members = LeadershipMemberSerializer(many=True)
     levels = LeadershipLevelSerializer(many=True)
+    quota_set = serializers.BooleanField(help_text="是否已核定职数")
     quota_total = serializers.IntegerField()
-    actual_total = serializers.IntegerField()
+    actual_total = serializers.SerializerMethodField(help_text="班子成员人数")
     vacancies_total = serializers.IntegerField()
     over_total = serializers.IntegerField()
     average_age = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, coerce_to_string=False)
+    women = serializers.IntegerField(help_text="女干部")
+    non_cpc = serializers.IntegerField(help_text="党外干部")
+    minorities = serializers.IntegerField(help_text="少数民族干部")
+    own_cadres = serializers.IntegerField(help_text="本单位在职干部数")
+    total_cadres = serializers.IntegerField(help_text="含下级单位的在职干部数")
+    subunits = SubUnitSerializer(many=True, help_text="直属下级单位")
+
+    def get_actual_total(self, page: Any) -> int:
+        return len(page.members)
 
 
 class LeadershipQuerySerializer(serializers.Serializer[Any]):

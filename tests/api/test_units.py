@@ -83,6 +83,9 @@ def test_leadership_counts_quota_actual_vacancies_and_average_age(as_persona, te
     assert body["vacancies_total"] == 1
     assert body["average_age"] == 47.5  # 50 and 45 on 2025-06-30
     assert body["as_of"] == "2025-06-30"
+    assert body["quota_set"] is True
+    assert body["women"] == 0
+    assert body["own_cadres"] == 2  # 张三 and 钱局长; not the retired 孙退休
 
 
 @pytest.mark.parametrize("persona", ["outsider", "clerk_b", "admin"])

@@ -25,7 +25,6 @@ from personnel.api.concurrency import etag_for, require_if_match
 from personnel.api.exceptions import STALE
 from personnel.api.pagination import rows_pagination
 from personnel.api.permissions import ensure_can_create_cadres, ensure_can_write_cadre
-from personnel.api.selectors import cadre_detail_for
 from personnel.api.serializers import (
     LIST_COLUMNS,
     CadreDetailSerializer,
@@ -35,6 +34,7 @@ from personnel.api.serializers import (
 )
 from personnel.filters import CadreFilter
 from personnel.models import Cadre
+from personnel.record_selectors import cadre_sheet_for
 from personnel.selectors import cadre_list_visible_to
 
 IF_MATCH = OpenApiParameter(
@@ -86,7 +86,7 @@ def filter_errors(errors: Any) -> dict[str, list[str]]:
 
 
 def detail_response(request: Request, cadre_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
-    cadre = cadre_detail_for(actor=request.user, cadre_id=cadre_id)
+    cadre = cadre_sheet_for(actor=request.user, cadre_id=cadre_id)
     data = CadreDetailSerializer(cadre, context={"request": request}).data
     return Response(data, status=status_code, headers={"ETag": etag_for(cadre.version)})
 
@@ -124,7 +124,7 @@ class CadreViewSet(viewsets.GenericViewSet[Cadre]):
         },
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        cadre = cadre_detail_for(actor=request.user, cadre_id=pk)
+        cadre = cadre_sheet_for(actor=request.user, cadre_id=pk)
         etag = etag_for(cadre.version)
         if etag in [tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")]:
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag})

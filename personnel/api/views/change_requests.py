@@ -17,10 +17,10 @@ from accounts.models import Role
 from personnel import services
 from personnel.api.exceptions import django_validation_detail
 from personnel.api.pagination import PageNumberPagination
-from personnel.api.selectors import change_request_for, change_requests_visible_to
 from personnel.api.serializers import ChangeRequestInputSerializer, ChangeRequestSerializer, RejectInputSerializer
 from personnel.api.views.cadres import ERROR_RESPONSES
 from personnel.models import ChangeRequest, ChangeRequestStatus
+from personnel.record_selectors import can_review, change_request_for, change_requests_visible_to
 
 ORG_STAFF_EDIT_DIRECTLY = "组织部干部科工作人员可直接修改干部信息（PUT/PATCH /api/v1/cadres/{id}/），无需提交变更申请"
 ONLY_CLERKS = "只有单位人事专员可以提交信息变更申请"
@@ -33,7 +33,7 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
 
     @extend_schema(
         summary="信息变更申请列表",
-        description="单位人事专员看到自己提交的申请；组织部工作人员看到其管理权限内的申请。",
+        description="单位人事专员看到自己提交的申请；组织部工作人员看到其管理权限内、由其审核的申请。",
         parameters=[
             OpenApiParameter("status", str, enum=ChangeRequestStatus.values, description="状态"),
             OpenApiParameter("cadre", int, description="干部 id"),
@@ -41,7 +41,7 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
         responses=ChangeRequestSerializer(many=True),
     )
     def list(self, request: Request) -> Response:
-        requests = change_requests_visible_to(request.user)
+        requests = change_requests_visible_to(actor=request.user)
         wanted_status = request.query_params.get("status")
         if wanted_status:
             if wanted_status not in ChangeRequestStatus.values:
@@ -105,7 +105,7 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         change_request = change_request_for(actor=request.user, request_id=pk)
-        if not scope_of(request.user).can_write_path(change_request.cadre.unit.path):
+        if not can_review(request.user, change_request):
             # Checked before reading the body, so that a reader without the
             # right learns that first, not that the reason is missing.
             raise PermissionDenied("无权审核该申请")

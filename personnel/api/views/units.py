@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from accounts.access import unit_for_actor
 from personnel.api.pagination import PageNumberPagination
-from personnel.api.selectors import unit_detail_for, unit_leadership_for, units_for_list
+from personnel.api.selectors import unit_detail_for, units_for_list
 from personnel.api.serializers import (
     LeadershipQuerySerializer,
     LeadershipSerializer,
@@ -22,6 +22,7 @@ from personnel.api.serializers import (
     UnitQuerySerializer,
 )
 from personnel.models import Unit
+from personnel.unit_selectors import unit_page_for
 
 
 class UnitViewSet(viewsets.GenericViewSet[Unit]):
@@ -45,7 +46,8 @@ class UnitViewSet(viewsets.GenericViewSet[Unit]):
 
     @extend_schema(
         summary="领导班子",
-        description="该单位在职、任领导职务层次的干部；各职务层次的职数、实有、空缺与超配；平均年龄。",
+        description="与浏览器单位页同一口径：该单位在职、任领导职务层次的干部；各职务层次的职数、实有、"
+        "空缺与超配；平均年龄、女干部、党外干部、少数民族干部人数；直属下级单位及其在职干部数。",
         parameters=[LeadershipQuerySerializer],
         responses=LeadershipSerializer,
     )
@@ -55,5 +57,5 @@ class UnitViewSet(viewsets.GenericViewSet[Unit]):
         query.is_valid(raise_exception=True)
         unit = unit_for_actor(request.user, pk)
         as_of = query.validated_data.get("as_of") or timezone.localdate()
-        team = unit_leadership_for(actor=request.user, unit=unit, as_of=as_of)
-        return Response(LeadershipSerializer(team).data)
+        page = unit_page_for(actor=request.user, unit=unit, as_of=as_of)
+        return Response(LeadershipSerializer(page).data)
