@@ -353,11 +353,9 @@ def _event_models() -> list[type[models.Model]]:
     return [model.pgh_event_model for model in HISTORY_MODELS]  # type: ignore[attr-defined]
 
 
-def cadre_history_page(*, cadre: Cadre, page_number: Any, per_page: int = HISTORY_PAGE_SIZE) -> Page[Any]:
-    """One page of who changed what and when across the cadre and its
-    sub-records, newest first, field by field. ``cadre`` must come from a
-    scoped read. A fixed number of queries whatever the page size: the
-    count, the page, and one lookup each for users, codes and units."""
+def _events(cadre: Cadre) -> QuerySet[Any]:
+    """The history events of the cadre and its sub-records, newest first,
+    without the version-only updates a sub-record save leaves on the cadre."""
     from pghistory.models import Events
 
     noise = RawSQL(
@@ -366,14 +364,22 @@ def cadre_history_page(*, cadre: Cadre, page_number: Any, per_page: int = HISTOR
         (Photo.pgh_event_model._meta.label, _NOISE_COLUMNS),  # type: ignore[attr-defined]
         output_field=models.BooleanField(),
     )
-    events = (
+    events: QuerySet[Any] = (
         Events.objects.references(cadre)  # type: ignore[no-untyped-call]
         .across(*_event_models())
         .annotate(is_noise=noise)
         .filter(is_noise=False)
         .order_by("-pgh_created_at", "-pgh_id", "pgh_model")
     )
-    paginator = Paginator(events, per_page)
+    return events
+
+
+def cadre_history_page(*, cadre: Cadre, page_number: Any, per_page: int = HISTORY_PAGE_SIZE) -> Page[Any]:
+    """One page of who changed what and when across the cadre and its
+    sub-records, newest first, field by field. ``cadre`` must come from a
+    scoped read. A fixed number of queries whatever the page size: the
+    count, the page, and one lookup each for users, codes and units."""
+    paginator = Paginator(_events(cadre), per_page)
     page = paginator.get_page(page_number)
     page.object_list = _history_entries(list(page.object_list))
     return page
@@ -449,14 +455,20 @@ def cadre_snapshot_at(*, cadre: Cadre, version: int) -> Any | None:
     return event_model.objects.filter(pgh_obj_id=cadre.pk, version=version).order_by("-pgh_id").first()
 
 
-def cadre_events_since(*, cadre: Cadre, version: int) -> list[HistoryEntry]:
-    """What was changed on the record (and its sub-records) after the editor
-    opened it at ``version``: the newest history entries up to that point."""
-    snapshot = cadre_snapshot_at(cadre=cadre, version=version)
-    if snapshot is None:
+def cadre_events_since(*, cadre: Cadre, version: int, limit: int = 50) -> list[HistoryEntry]:
+    """What was changed on the record and its sub-records after an editor
+    opened it at ``version``. Every service write bumps the version inside
+    its history context, so the contexts of the cadre's history rows with a
+    later version are exactly the writes since; their events are listed."""
+    event_model = Cadre.pgh_event_model  # type: ignore[attr-defined]
+    contexts = set(
+        event_model.objects.filter(pgh_obj_id=cadre.pk, version__gt=version, pgh_context_id__isnull=False).values_list(
+            "pgh_context_id", flat=True
+        )
+    )
+    if not contexts:
         return []
-    page = cadre_history_page(cadre=cadre, page_number=1, per_page=50)
-    return [entry for entry in page.object_list if entry.when > snapshot.pgh_created_at]
+    return _history_entries(list(_events(cadre).filter(pgh_context_id__in=contexts)[:limit]))
 
 
 # --- change requests ------------------------------------------------------------------------
