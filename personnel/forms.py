@@ -9,6 +9,7 @@ the service's: the views turn its ValidationError into field errors.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -136,18 +137,26 @@ class SearchableSelect(forms.Widget):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.options: list[Option] = []
+        # A big table (ZB01, thousands of entries, used by two fields) is
+        # sent once as JSON (see shared_option_lists); the <select> then
+        # holds only the current option, and record.js offers the rest.
+        self.shared_id: str | None = None
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name)
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name, "data-searchable": "1"})
+        extra = {"name": name, "data-searchable": "1"}
+        if self.shared_id:
+            extra["data-options"] = self.shared_id
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), **extra})
         current = "" if value in EMPTY_VALUES else str(value)
         parts: list[str] = [
             format_html("<select{}>", flatatt(final_attrs)),
             format_html('<option value=""{}>—— 请选择 ——</option>', mark_safe(" selected") if not current else ""),
         ]
-        for option in self.options:
+        shown = [o for o in self.options if o.value == current] if self.shared_id else self.options
+        for option in shown:
             parts.append(
                 format_html(
                     '<option value="{}" data-code="{}" data-pinyin="{}"{}>{}</option>',
@@ -208,10 +217,13 @@ class CodeOptions:
             self._tables[table] = list(Code.objects.filter(table=table).order_by("sort_order", "code"))
         return self._tables[table]
 
-    def field(self, table: str, *, label: str, current: Any = None, by_code: bool = False, **kwargs: Any) -> CodeField:
+    def field(
+        self, table: str, *, label: str, current: Any = None, by_code: bool = False, shared: bool = False, **kwargs: Any
+    ) -> CodeField:
         """A field over one table: values are Code ids (or, with ``by_code``,
         the codes themselves, for the region-code columns). Inactive codes are
-        offered only when the record already uses them."""
+        offered only when the record already uses them. With ``shared`` the
+        options travel once per page as JSON (see ``shared_option_lists``)."""
         codes = self.codes(table)
         current_key = "" if current in EMPTY_VALUES else str(current)
         options = []
@@ -224,7 +236,32 @@ class CodeOptions:
         if by_code and current_key and current_key not in lookup:
             lookup[current_key] = current_key
             options.append(Option(value=current_key, label=f"{current_key}（代码表中没有）", code=current_key))
-        return CodeField(options=options, lookup=lookup, label=label, required=False, **kwargs)
+        field_ = CodeField(options=options, lookup=lookup, label=label, required=False, **kwargs)
+        if shared and isinstance(field_.widget, SearchableSelect):
+            field_.widget.shared_id = f"codes-{table}"
+        return field_
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def shared_option_lists(form: forms.BaseForm) -> SafeString:
+    """The shared option lists of a form's searchable selects, each once, as
+    ``<script type="application/json">`` elements holding [[value, label,
+    pinyin, code if not the value], …]. Like Django's json_script, but the Chinese names stay
+    UTF-8 rather than \\u escapes, which would double the size."""
+    lists: dict[str, str] = {}
+    for field_ in form.fields.values():
+        widget = field_.widget
+        if isinstance(widget, SearchableSelect) and widget.shared_id and widget.shared_id not in lists:
+            rows = [[o.value, o.label, o.pinyin] + ([o.code] if o.code != o.value else []) for o in widget.options]
+            text = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
+            lists[widget.shared_id] = text
+    parts = []
+    for key, text in lists.items():
+        escaped = mark_safe(text)  # noqa: S308 - escaped for a script element above
+        parts.append(format_html('<script id="{}" type="application/json">{}</script>', key, escaped))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is built by format_html
 
 
 def _code_table(model_field: Any) -> str | None:
@@ -349,7 +386,7 @@ class CadreForm(CadreModelForm):
             ("birthplace_code", "出生地代码", "birthplace"),
         ):
             self.fields[name] = options.field(
-                CodeTable.REGION, label=label, current=getattr(self.instance, name, ""), by_code=True
+                CodeTable.REGION, label=label, current=getattr(self.instance, name, ""), by_code=True, shared=True
             )
             # record.js fills the text (浙江杭州) from the chosen code when it is empty.
             auto_id = self.auto_id if isinstance(self.auto_id, str) else "id_%s"
@@ -388,6 +425,9 @@ class CadreForm(CadreModelForm):
         # validates the whole record, and its messages come back as field
         # errors. Validating first would reject what it would have fixed.
         return
+
+    def shared_option_lists(self) -> SafeString:
+        return shared_option_lists(self)
 
     def record_fields(self) -> list[str]:
         """The model fields this form edits (not the version or the note)."""

@@ -11,6 +11,30 @@
     return (text || "").toLowerCase().replace(/\s+/g, "");
   }
 
+  function makeOption(value, label, code, pinyin) {
+    return {
+      value: value,
+      label: label,
+      code: (code || "").toLowerCase(),
+      pinyin: (pinyin || "").toLowerCase(),
+      key: normalize(label)
+    };
+  }
+
+  /* Big code tables come once per page as JSON: [[value, label, pinyin, code if not the value], …]. */
+  var sharedCache = {};
+  function sharedOptions(id) {
+    if (!sharedCache[id]) {
+      var element = document.getElementById(id);
+      var rows = [];
+      try { rows = element ? JSON.parse(element.textContent) : []; } catch (error) { rows = []; }
+      sharedCache[id] = rows.map(function (row) {
+        return makeOption(row[0], row[1], row.length > 3 ? row[3] : row[0], row[2]);
+      });
+    }
+    return sharedCache[id];
+  }
+
   /* A <select data-searchable> becomes a text box with a list of matches:
      type part of the name, the code, or the pinyin initials (汉族: "hz"). */
   function enhanceSelect(select) {
@@ -49,16 +73,15 @@
     if (select.classList.contains("input-wide")) { wrapper.classList.add("ss-wide"); }
 
     var options = [];
-    Array.prototype.forEach.call(select.options, function (option) {
-      if (!option.value) { return; }
-      options.push({
-        value: option.value,
-        label: option.text,
-        code: (option.dataset.code || "").toLowerCase(),
-        pinyin: (option.dataset.pinyin || "").toLowerCase(),
-        key: normalize(option.text)
+    var shared = select.dataset.options ? sharedOptions(select.dataset.options) : null;
+    if (shared) {
+      options = shared;
+    } else {
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) { return; }
+        options.push(makeOption(option.value, option.text, option.dataset.code, option.dataset.pinyin));
       });
-    });
+    }
     var matches = [];
     var active = -1;
 
@@ -139,15 +162,22 @@
 
     function setValue(value, text) {
       if (select.value === value) { input.value = text; return; }
+      if (value && !Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.add(new Option(text, value)); // a choice from the shared list
+      }
       select.value = value;
       input.value = text;
       select.dispatchEvent(new Event("change", { bubbles: true }));
     }
 
+    // Choosing a region code fills the text beside it when that is empty.
+    var fills = select.dataset.fills ? document.getElementById(select.dataset.fills) : null;
+
     function choose(index) {
       var option = matches[index];
       if (!option) { return; }
       setValue(option.value, option.label);
+      if (fills && !fills.value.trim()) { fills.value = option.label; }
       close();
     }
 
@@ -196,13 +226,6 @@
       }
     });
 
-    // Choosing a region code fills the text beside it when that is empty.
-    var fills = select.dataset.fills ? document.getElementById(select.dataset.fills) : null;
-    if (fills) {
-      select.addEventListener("change", function () {
-        if (!fills.value.trim() && select.value) { fills.value = currentLabel(); }
-      });
-    }
   }
 
   function enhanceAll(root) {
