@@ -420,3 +420,26 @@ def test_history_is_paginated(world):
     second = client.get(detail_url(cadre, tab="history", page="2")).content.decode()
     assert "第 2 / " in second
     assert "备注24" not in second
+
+
+def test_record_sheet_takes_a_fixed_number_of_queries(world):
+    cadre = world["cadre"]
+    client = client_for(world["org_a"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            for tab in ("basic", "posts", "resume", "family", "rewards"):
+                assert client.get(detail_url(cadre, tab=tab)).status_code == 200
+        return len(queries)
+
+    few = count()
+    relation = Code.objects.filter(table=CodeTable.RELATION).first()
+    for i in range(5):
+        FamilyMember.objects.create(cadre=cadre, relation=relation, name=f"亲属{i}")
+        ResumeEntry.objects.create(cadre=cadre, start_date=datetime.date(1990 + i, 1, 1), content=f"经历{i}")
+        PostHeld.objects.create(
+            cadre=cadre, unit=world["other_a"], title=f"职务{i}", start_date=datetime.date(2000, 1, 1)
+        )
+        Education.objects.create(cadre=cadre, kind=EducationKind.IN_SERVICE, education=code(CodeTable.EDUCATION, "11"))
+        Appraisal.objects.create(cadre=cadre, year=2000 + i, grade="competent")
+    assert count() == few
