@@ -57,6 +57,8 @@ class Column:
     # column that grows as the field shrinks, such as age), if it sorts.
     ordering: str | None = None
     numeric: bool = False
+    # Long text that wraps on the page instead of widening the table.
+    wraps: bool = False
     default: bool = True
     related: tuple[str, ...] = ()
     educations: bool = False
@@ -120,8 +122,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("ethnicity", "民族", _name_of("ethnicity"), related=("ethnicity",)),
     Column("native_place", "籍贯", lambda c, ctx: c.native_place or None),
     Column("political", "政治面貌", _name_of("political_status"), related=("political_status",)),
-    Column("unit", "单位", _name_of("unit"), ordering="unit", related=("unit",)),
-    Column("current_post", "现任职务", lambda c, ctx: c.current_post or None),
+    Column("unit", "单位", _name_of("unit"), ordering="unit", wraps=True, related=("unit",)),
+    Column("current_post", "现任职务", lambda c, ctx: c.current_post or None, wraps=True),
     Column("post_level", "职务层次", _name_of("post_level"), ordering="post_level", related=("post_level",)),
     Column("rank", "职级", _name_of("rank"), ordering="rank", default=False, related=("rank",)),
     Column(
@@ -135,7 +137,7 @@ COLUMNS: tuple[Column, ...] = (
         numeric=True,
         default=False,
     ),
-    Column("education", "学历", lambda c, ctx: highest_education(c), educations=True),
+    Column("education", "学历", lambda c, ctx: highest_education(c), wraps=True, educations=True),
     Column("id_number", "公民身份号码", _id_number, default=False),
     Column(
         "retirement",

@@ -6,16 +6,14 @@ queries, however many units and cadres there are.
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Length, Replace
 
 from accounts.access import cadres_visible_to, scope_of, units_visible_to
 from personnel.models import Cadre, CadreStatus, Code, CodeTable, LeadershipQuota, Sex, Unit
@@ -27,10 +25,12 @@ if TYPE_CHECKING:
 CPC_CODES = ("01", "02")
 # GB3304 01 汉族; every other recorded ethnicity is a minority.
 HAN_CODE = "01"
-# The unit select of the list's filter panel shows the scope's roots and
-# this many levels below them (a city's counties and their departments);
-# deeper units are reached from the unit tree, whose links carry ?unit=.
-UNIT_CHOICE_DEPTH = 2
+# The unit select of the list's filter panel shows whole levels of the
+# scope's tree while they hold at most this many units (a county's
+# departments; a city's counties; a province's cities and counties), plus
+# the chosen unit's ancestors and children, so one can drill down level by
+# level; any unit is also reached from the unit tree, whose links carry ?unit=.
+UNIT_CHOICE_MAX = 300
 # The unit tree page stops opening levels once it would show more nodes
 # than this; the cut nodes link to their unit page, which lists sub-units.
 TREE_MAX_NODES = 3000
@@ -81,23 +81,31 @@ def _tree_order(rows: Sequence[UnitRow]) -> list[UnitRow]:
     return ordered
 
 
+def _with_depth(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    # A path "/1/7/42/" has depth 2: its number of slashes less two.
+    slashes = Length("path") - Length(Replace("path", Value("/"), Value("")))
+    return units.annotate(depth=slashes - 2)
+
+
 def unit_choices_for(*, actor: Actor | None, selected: int | None = None) -> list[UnitChoice]:
-    """The scope's units down to UNIT_CHOICE_DEPTH levels below its roots,
-    plus the selected unit and its ancestors within the scope (so a deep
-    unit chosen from the tree shows in the select). Two queries at most."""
+    """The units of the filter's select, in tree order (see
+    UNIT_CHOICE_MAX). Three queries at most, however large the tree."""
     scope = scope_of(actor)
     if not scope.read_paths:
         return []
-    shallow = reduce(
-        or_,
-        (Q(path__regex=rf"^{re.escape(root)}([0-9]+/){{0,{UNIT_CHOICE_DEPTH}}}$") for root in scope.read_paths),
-    )
-    units = units_visible_to(actor)
-    wanted = shallow
+    units = _with_depth(units_visible_to(actor))
+    per_depth = dict(units.order_by().values_list("depth").annotate(n=Count("id")).values_list("depth", "n"))
+    max_depth, shown = -1, 0
+    for depth in sorted(per_depth):
+        if max_depth >= 0 and shown + per_depth[depth] > UNIT_CHOICE_MAX:
+            break
+        shown += per_depth[depth]
+        max_depth = depth
+    wanted = Q(depth__lte=max_depth)
     if selected is not None:
         path = units.filter(pk=selected).values_list("path", flat=True).first()
         if path:
-            wanted |= Q(pk__in=_ids_in_path(path))
+            wanted |= Q(pk__in=_ids_in_path(path)) | Q(parent_id=selected)
     rows = list(units.filter(wanted).values_list("pk", "parent_id", "name", "path", "sort_order"))
     root_depth = {root: _depth(root) for root in scope.read_paths}
     choices = []

@@ -21,6 +21,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -42,7 +44,7 @@ from personnel.exports import (
 from personnel.filters import CadreFilter
 from personnel.models import Cadre, CadreStatus, Code, CodeTable, IdentityCategory, Sex
 from personnel.selectors import cadre_list_visible_to
-from personnel.unit_selectors import unit_choices_for
+from personnel.unit_selectors import UnitChoice, unit_choices_for
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -157,17 +159,39 @@ def _int_param(query: QueryDict, name: str, default: int, allowed: tuple[int, ..
     return value
 
 
-def _paginate(queryset: QuerySet[Cadre], query: QueryDict, total: int, page_size: int) -> Page[Cadre]:
-    paginator: Paginator[Cadre] = Paginator(queryset, page_size)
+def _paginate(queryset: QuerySet[Cadre], query: QueryDict, total: int, page_size: int) -> Page[int]:
+    """The page of cadre ids. Ordering and limiting the ids alone, with no
+    more joins than the filters need, lets PostgreSQL stop after one page
+    (and sort narrow rows); the page's rows are read afterwards by id."""
+    ids = queryset.values_list("pk", flat=True)
+    paginator: Paginator[int] = Paginator(ids, page_size)
     # The count is known (possibly capped): the paginator must not count again.
     paginator.__dict__["count"] = total
     return paginator.get_page(query.get("page"))
 
 
+def _page_cadres(ids: list[int], columns: list[Column]) -> list[Cadre]:
+    # The ids come from the actor's scoped, filtered list.
+    by_id = {cadre.pk: cadre for cadre in with_columns(Cadre.objects.filter(pk__in=ids), columns)}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 @dataclass(frozen=True)
 class Row:
     cadre: Cadre
+    url: str
     cells: list[tuple[Column, Value]]
+
+
+def _unit_options(choices: list[UnitChoice], selected: int | None) -> SafeString:
+    """The unit select's options, built here rather than in the template: a
+    city's or a province's select holds a few hundred units, and a template
+    loop over them would cost more than the whole list query."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((choice.pk, mark_safe(" selected") if choice.pk == selected else "", choice.label) for choice in choices),
+    )
 
 
 @require_safe
@@ -187,8 +211,16 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     page_size = _int_param(query, "page_size", PAGE_SIZES[0], PAGE_SIZES)
     exact = query.get("count") == "exact"
     total, capped = count_capped(queryset, None if exact else COUNT_CAP) if valid else (0, False)
-    page = _paginate(with_columns(queryset, columns), query, total, page_size)
-    rows = [Row(cadre=cadre, cells=list(zip(columns, row_values(cadre, columns, ctx), strict=True))) for cadre in page]
+    page = _paginate(queryset, query, total, page_size)
+    rows = [
+        Row(
+            cadre=cadre,
+            url=reverse("personnel:cadre-detail", args=[cadre.pk]),
+            cells=list(zip(columns, row_values(cadre, columns, ctx), strict=True)),
+        )
+        for cadre in (_page_cadres(list(page), columns) if total else [])
+    ]
+    selected_unit = cleaned.get("unit") if valid else None
 
     chosen_keys = {column.key for column in columns}
     context = {
@@ -212,7 +244,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
             {"column": column, "checked": column.key in chosen_keys, "required": column.key in REQUIRED_COLUMN_KEYS}
             for column in COLUMNS
         ],
-        "unit_choices": unit_choices_for(actor=request.user, selected=cleaned.get("unit") if valid else None),
+        "unit_options": _unit_options(unit_choices_for(actor=request.user, selected=selected_unit), selected_unit),
         "sexes": Sex.choices,
         "statuses": CadreStatus.choices,
         "identity_categories": IdentityCategory.choices,

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
+from personnel import unit_selectors
 from personnel.exports import COLUMNS, DEFAULT_COLUMN_KEYS, mask_id_number
 from personnel.models import CadreStatus, Code, CodeTable, Education, EducationKind
 from personnel.views import browse
@@ -259,6 +260,35 @@ def test_anonymous_is_sent_to_login(client, world):
 def test_writes_are_refused(client, world):
     client.force_login(world["org_staff_a"])
     assert client.post(LIST, {"q": "x"}).status_code == 405
+
+
+def unit_options(response) -> list[str]:
+    body = response.content.decode()
+    select = re.search(r'<select id="id_unit" name="unit">(.*?)</select>', body, re.S)
+    assert select
+    return [unescape(label).strip("\u3000") for label in re.findall(r"<option [^>]*>([^<]*)</option>", select.group(1))]
+
+
+def test_unit_select_shows_whole_levels_and_drills_down(client, world, monkeypatch):
+    assert unit_options(get(client, world, "org_staff_a")) == [
+        "全部单位",
+        "甲县",
+        "甲县财政局",
+        "财政局办公室",
+        "甲县实验学校",
+    ]
+    monkeypatch.setattr(unit_selectors, "UNIT_CHOICE_MAX", 3)
+    # The third level would pass the limit: it is left out ...
+    assert unit_options(get(client, world, "org_staff_a")) == ["全部单位", "甲县", "甲县财政局", "甲县实验学校"]
+    # ... until its parent is chosen; a chosen deep unit shows with its ancestors.
+    finance = get(client, world, "org_staff_a", unit=world["finance"].pk)
+    assert unit_options(finance) == ["全部单位", "甲县", "甲县财政局", "财政局办公室", "甲县实验学校"]
+    assert f'<option value="{world["finance"].pk}" selected>' in finance.content.decode()
+    monkeypatch.setattr(unit_selectors, "UNIT_CHOICE_MAX", 1)
+    office = get(client, world, "org_staff_a", unit=world["office"].pk)
+    assert unit_options(office) == ["全部单位", "甲县", "甲县财政局", "财政局办公室"]
+    # A clerk's select starts at their own unit.
+    assert unit_options(get(client, world, "clerk_finance")) == ["全部单位", "甲县财政局"]
 
 
 # --- ID numbers -------------------------------------------------------------------------------
