@@ -139,8 +139,9 @@ def test_list_query_count_does_not_grow_with_rows(world, as_persona):
     fifty = _list_queries(client, 50)
     assert client.get(LIST, {"page_size": 50}).json()["count"] == 50
     assert fifty == five
-    # The token, the scope (roles, jurisdictions, their root units), the count and the page.
-    assert fifty <= 6
+    # The token, the scope (roles, jurisdictions, their root units), the
+    # count, the page's ids and the page's rows.
+    assert fifty <= 7
 
 
 # --- detail -------------------------------------------------------------------------------
