@@ -598,6 +598,8 @@ class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
     requested_by_name = serializers.CharField(source="requested_by.__str__", read_only=True)
     decided_by_name = serializers.CharField(source="decided_by.__str__", read_only=True, allow_null=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    changes = serializers.SerializerMethodField(help_text="拟修改的字段及新值，格式同干部修改接口（代码为代码值）")
+    original = serializers.SerializerMethodField(help_text="申请时这些字段的原值")
     labels = serializers.SerializerMethodField(help_text="变更字段的中文名称")
 
     class Meta:
@@ -623,8 +625,38 @@ class ChangeRequestSerializer(serializers.ModelSerializer[ChangeRequest]):
         ]
         read_only_fields = fields
 
+    def _api_form(self, values: dict[str, Any]) -> dict[str, Any]:
+        # The service stores codes by row id; the API speaks code values
+        # ("01"), looked up once per response (``code_values_for``).
+        codes: dict[int, str] = self.context.get("code_values", {})
+        return {name: codes.get(value, value) if name in CADRE_CODE_FIELDS else value for name, value in values.items()}
+
+    def get_changes(self, obj: ChangeRequest) -> dict[str, Any]:
+        return self._api_form(obj.changes)
+
+    def get_original(self, obj: ChangeRequest) -> dict[str, Any]:
+        return self._api_form(obj.original)
+
     def get_labels(self, obj: ChangeRequest) -> dict[str, str]:
         return {name: str(getattr(Cadre._meta.get_field(name), "verbose_name", name)) for name in obj.changes}
+
+
+# The cadre's fields that hold a code-table row.
+CADRE_CODE_FIELDS = frozenset(
+    field.name for field in Cadre._meta.concrete_fields if field.is_relation and field.related_model is Code
+)
+
+
+def code_values_for(requests: Iterable[ChangeRequest]) -> dict[int, str]:
+    """The code value of every code row the requests mention: one query."""
+    ids = {
+        value
+        for request in requests
+        for values in (request.changes, request.original)
+        for name, value in values.items()
+        if name in CADRE_CODE_FIELDS and isinstance(value, int)
+    }
+    return dict(Code.objects.filter(pk__in=ids).values_list("pk", "code")) if ids else {}
 
 
 class ChangeRequestInputSerializer(serializers.Serializer[Any]):

@@ -45,6 +45,8 @@ def test_clerk_proposes_a_change_in_api_form(world, as_persona):
     assert body["status_display"] == "待审核"
     assert body["changes"]["current_post"] == "局长"
     assert body["changes"]["current_post_date"] == "2024-03-01"
+    assert body["changes"]["ethnicity"] == "02"  # codes by code value, as the cadre endpoints take them
+    assert body["original"]["ethnicity"] == "01"
     assert body["labels"]["current_post"] == "现任职务"
     assert body["original"]["current_post"] == "副局长"
     cadre.refresh_from_db()

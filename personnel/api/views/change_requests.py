@@ -4,6 +4,8 @@ services do the work (approval applies the change atomically)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -17,13 +19,23 @@ from accounts.models import Role
 from personnel import services
 from personnel.api.exceptions import django_validation_detail
 from personnel.api.pagination import PageNumberPagination
-from personnel.api.serializers import ChangeRequestInputSerializer, ChangeRequestSerializer, RejectInputSerializer
+from personnel.api.serializers import (
+    ChangeRequestInputSerializer,
+    ChangeRequestSerializer,
+    RejectInputSerializer,
+    code_values_for,
+)
 from personnel.api.views.cadres import ERROR_RESPONSES
 from personnel.models import ChangeRequest, ChangeRequestStatus
 from personnel.record_selectors import can_review, change_request_for, change_requests_visible_to
 
 ORG_STAFF_EDIT_DIRECTLY = "组织部干部科工作人员可直接修改干部信息（PUT/PATCH /api/v1/cadres/{id}/），无需提交变更申请"
 ONLY_CLERKS = "只有单位人事专员可以提交信息变更申请"
+
+
+def _serialize(requests: Any, *, many: bool = False) -> ChangeRequestSerializer:
+    rows = requests if many else [requests]
+    return ChangeRequestSerializer(requests, many=many, context={"code_values": code_values_for(rows)})
 
 
 class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
@@ -52,12 +64,12 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
             if not cadre.isdigit():
                 raise ValidationError({"cadre": ["请填写干部 id（整数）"]})
             requests = requests.filter(cadre_id=int(cadre))
-        page = self.paginate_queryset(requests.order_by("-created_at", "-id"))
-        return self.get_paginated_response(ChangeRequestSerializer(page, many=True).data)
+        page = self.paginate_queryset(requests.order_by("-created_at", "-id")) or []
+        return self.get_paginated_response(_serialize(page, many=True).data)
 
     @extend_schema(summary="信息变更申请详情", responses=ChangeRequestSerializer)
     def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(ChangeRequestSerializer(change_request_for(actor=request.user, request_id=pk)).data)
+        return Response(_serialize(change_request_for(actor=request.user, request_id=pk)).data)
 
     @extend_schema(
         summary="提交信息变更申请",
@@ -83,7 +95,7 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
             fields = {k: v for k, v in detail.items() if k in data["changes"]}
             rest = {k: v for k, v in detail.items() if k not in data["changes"]}
             raise ValidationError({**rest, **({"changes": fields} if fields else {})}) from None
-        return Response(ChangeRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(_serialize(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="通过申请",
@@ -95,7 +107,7 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
     def approve(self, request: Request, pk: str) -> Response:
         change_request = change_request_for(actor=request.user, request_id=pk)
         decided = services.change_request_approve(actor=request.user, change_request=change_request)
-        return Response(ChangeRequestSerializer(change_request_for(actor=request.user, request_id=decided.pk)).data)
+        return Response(_serialize(change_request_for(actor=request.user, request_id=decided.pk)).data)
 
     @extend_schema(
         summary="驳回申请",
@@ -114,7 +126,7 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
         decided = services.change_request_reject(
             actor=request.user, change_request=change_request, reason=serializer.validated_data["reason"]
         )
-        return Response(ChangeRequestSerializer(change_request_for(actor=request.user, request_id=decided.pk)).data)
+        return Response(_serialize(change_request_for(actor=request.user, request_id=decided.pk)).data)
 
     @extend_schema(
         summary="撤回申请",
@@ -126,4 +138,4 @@ class ChangeRequestViewSet(viewsets.GenericViewSet[ChangeRequest]):
     def withdraw(self, request: Request, pk: str) -> Response:
         change_request = change_request_for(actor=request.user, request_id=pk)
         decided = services.change_request_withdraw(actor=request.user, change_request=change_request)
-        return Response(ChangeRequestSerializer(change_request_for(actor=request.user, request_id=decided.pk)).data)
+        return Response(_serialize(change_request_for(actor=request.user, request_id=decided.pk)).data)
