@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Length, Replace
@@ -81,7 +81,7 @@ def _tree_order(rows: Sequence[UnitRow]) -> list[UnitRow]:
     return ordered
 
 
-def _with_depth(units: QuerySet[Unit]) -> QuerySet[Unit]:
+def _with_depth(units: QuerySet[Unit]) -> QuerySet[Any]:
     # A path "/1/7/42/" has depth 2: its number of slashes less two.
     slashes = Length("path") - Length(Replace("path", Value("/"), Value("")))
     return units.annotate(depth=slashes - 2)

@@ -37,6 +37,7 @@ from personnel.exports import (
     Value,
     columns_from,
     content_disposition,
+    export_rows,
     row_values,
     with_columns,
     write_xlsx,
@@ -170,10 +171,12 @@ def _paginate(queryset: QuerySet[Cadre], query: QueryDict, total: int, page_size
     return paginator.get_page(query.get("page"))
 
 
-def _page_cadres(ids: list[int], columns: list[Column]) -> list[Cadre]:
+def _page_cadres(ids: list[int], columns: list[Column], ctx: RowContext) -> list[Cadre]:
     # The ids come from the actor's scoped, filtered list.
     by_id = {cadre.pk: cadre for cadre in with_columns(Cadre.objects.filter(pk__in=ids), columns)}
-    return [by_id[pk] for pk in ids if pk in by_id]
+    cadres = [by_id[pk] for pk in ids if pk in by_id]
+    ctx.load(cadres, columns)
+    return cadres
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
             url=reverse("personnel:cadre-detail", args=[cadre.pk]),
             cells=list(zip(columns, row_values(cadre, columns, ctx), strict=True)),
         )
-        for cadre in (_page_cadres(list(page), columns) if total else [])
+        for cadre in (_page_cadres(list(page), columns, ctx) if total else [])
     ]
     selected_unit = cleaned.get("unit") if valid else None
 
@@ -288,8 +291,7 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
         return back
     columns = columns_from(query)
     ctx = RowContext(as_of=cadre_filter.form.cleaned_data.get("as_of") or timezone.localdate(), scope=scope)
-    cadres = with_columns(queryset, columns).iterator(chunk_size=2000)
-    output = write_xlsx((row_values(cadre, columns, ctx) for cadre in cadres), [column.label for column in columns])
+    output = write_xlsx(export_rows(queryset, columns, ctx), [column.label for column in columns])
     # Who exported what: bulk exports of personal data are for the audit trail.
     logger.info(
         "cadre export by user %s: %d rows, columns %s, parameters %s",
