@@ -323,7 +323,7 @@ def change_request_submit(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]
 def _lock_pending(request_id: int) -> ChangeRequest:
     locked = ChangeRequest.objects.select_for_update().select_related("cadre__unit").get(pk=request_id)
     if locked.status != ChangeRequestStatus.PENDING:
-        raise ValidationError(f"该申请已{locked.get_status_display()}，不能再处理")
+        raise ValidationError(f"该申请{locked.get_status_display()}，不能再处理")
     return locked
 
 

@@ -55,3 +55,12 @@ def screenshot_dir() -> Iterator[str]:
     path = os.environ.get("E2E_SCREENSHOTS", "var/screenshots")
     os.makedirs(path, exist_ok=True)
     yield path
+
+
+@pytest.fixture(autouse=True)
+def _code_tables(transactional_db: Any) -> None:
+    # A transactional test empties every table when it ends, including the
+    # code tables the migration loaded; put them back for the next one.
+    from personnel.codes import load_codes
+
+    load_codes()
