@@ -5,7 +5,6 @@ org staff."""
 from __future__ import annotations
 
 import datetime
-import io
 
 import openpyxl
 import pytest
@@ -64,7 +63,7 @@ def test_search_filter_open_edit_and_export(live_server, page: Page, county, scr
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
-    workbook = openpyxl.load_workbook(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    workbook = openpyxl.load_workbook(download_info.value.path())
     values = [cell.value for row in workbook.active.iter_rows() for cell in row]
     assert "李四" in values and "张三" not in values
 
