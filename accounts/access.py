@@ -77,7 +77,9 @@ def scope_of(actor: Actor | None) -> Scope:
     read: set[str] = set()
     write: set[str] = set()
     assignments = (
-        RoleAssignment.objects.filter(user=actor).select_related("unit").prefetch_related("jurisdiction__root_units")
+        RoleAssignment.objects.filter(user=actor)
+        .select_related("unit", "jurisdiction")
+        .prefetch_related("jurisdiction__root_units")
     )
     for assignment in assignments:
         roles.add(assignment.role)
