@@ -5,6 +5,7 @@ org staff."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import openpyxl
 import pytest
@@ -63,7 +64,8 @@ def test_search_filter_open_edit_and_export(live_server, page: Page, county, scr
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
-    workbook = openpyxl.load_workbook(download_info.value.path())
+    # openpyxl insists on an .xlsx name; Playwright's download file has none.
+    workbook = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
     values = [cell.value for row in workbook.active.iter_rows() for cell in row]
     assert "李四" in values and "张三" not in values
 
