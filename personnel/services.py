@@ -110,7 +110,10 @@ def cadre_clean(cadre: Cadre) -> None:
     cadre.name = "".join(cadre.name.split())
     cadre.name_pinyin, cadre.name_initials = name_pinyin(cadre.name)
     try:
-        cadre.full_clean(exclude=["version"], validate_unique=True)
+        # A number already reported above is left out of the model checks, so
+        # the user reads that message, not the format constraint's name.
+        exclude = ["version", "id_number"] if "id_number" in errors else ["version"]
+        cadre.full_clean(exclude=exclude, validate_unique=True)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)

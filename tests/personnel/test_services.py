@@ -137,3 +137,9 @@ def test_computed_values(county):
     assert cadre.generation == "80后"
     # Man born 1985-06: original 2045-06 → delay capped at 36 months → 2048-06.
     assert cadre.retirement_month() == datetime.date(2048, 6, 1)
+
+
+def test_a_bad_id_number_gives_one_readable_message(county):
+    with pytest.raises(ValidationError) as exc:
+        services.cadre_create(actor=county["officer"], data=_data(county, id_number="123"))
+    assert exc.value.message_dict == {"id_number": ["公民身份号码应为18位（或旧式15位），实际为3位"]}
