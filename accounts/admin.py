@@ -10,13 +10,14 @@ import pghistory.models
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import HttpRequest
 from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
 from accounts.access import scope_of
 from accounts.models import Jurisdiction, Role, RoleAssignment, User
+from cadre.admin_site import ServiceDeleteMixin
 
 # Access comes from role assignments, not Django groups; API tokens get their
 # own page with the API work.
@@ -24,7 +25,7 @@ admin.site.unregister(Group)
 admin.site.unregister(TokenProxy)
 
 
-class RoleOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class RoleOnlyAdmin(ServiceDeleteMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Everything on the page belongs to one role; nobody else sees it."""
 
     owner_role: Role
@@ -65,12 +66,8 @@ class UserAdmin(RoleOnlyAdmin, BaseUserAdmin):  # type: ignore[type-arg,misc]
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.user_save(actor=request.user, user=obj)
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
         services.user_delete(actor=request.user, user=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            services.user_delete(actor=request.user, user=obj)
 
 
 @admin.register(RoleAssignment)
@@ -83,12 +80,8 @@ class RoleAssignmentAdmin(RoleOnlyAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.role_grant(actor=request.user, assignment=obj)
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
         services.role_revoke(actor=request.user, assignment=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            services.role_revoke(actor=request.user, assignment=obj)
 
 
 @admin.register(Jurisdiction)

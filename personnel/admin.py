@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from accounts.access import scope_of, scope_queryset
 from accounts.models import Role
+from cadre.admin_site import ServiceDeleteMixin
 from personnel import services
 from personnel.models import (
     Appraisal,
@@ -29,7 +30,7 @@ from personnel.models import (
 BUSINESS_READERS = (Role.ORG_STAFF, Role.UNIT_CLERK, Role.LEADER)
 
 
-class ScopedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ScopedAdmin(ServiceDeleteMixin, admin.ModelAdmin):  # type: ignore[type-arg]
     """Rows are visible when their unit path lies in the actor's read scope;
     only org staff with the unit in their jurisdiction may change them."""
 
@@ -86,12 +87,8 @@ class SubrecordAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.subrecord_save(actor=request.user, record=obj)
 
-    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
         services.subrecord_delete(actor=request.user, record=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            services.subrecord_delete(actor=request.user, record=obj)
 
 
 def _limit_units(form: Any, request: HttpRequest, *fields: str) -> None:
@@ -145,12 +142,8 @@ class LeadershipQuotaAdmin(ScopedAdmin):
     def save_model(self, request: HttpRequest, obj: LeadershipQuota, form: Any, change: bool) -> None:
         services.quota_save(actor=request.user, quota=obj)
 
-    def delete_model(self, request: HttpRequest, obj: LeadershipQuota) -> None:
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
         services.quota_delete(actor=request.user, quota=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            services.quota_delete(actor=request.user, quota=obj)
 
 
 class ScopedInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -230,12 +223,8 @@ class CadreAdmin(ScopedAdmin):
         for record in formset.deleted_objects:
             services.subrecord_delete(actor=request.user, record=record)
 
-    def delete_model(self, request: HttpRequest, obj: Cadre) -> None:
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
         services.cadre_delete(actor=request.user, cadre=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            services.cadre_delete(actor=request.user, cadre=obj)
 
 
 for _model in (Education, ResumeEntry, PostHeld, FamilyMember, RewardPunishment, Appraisal, Photo):
