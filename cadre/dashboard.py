@@ -17,18 +17,11 @@ from django.utils import timezone
 
 from accounts.access import cadres_visible_to, scope_of, units_visible_to
 from accounts.models import Role
+from personnel.codes import CPC_CODES
 from personnel.models import CadreStatus, CodeTable, Sex
 
 if TYPE_CHECKING:
     from accounts.access import Actor
-
-# ZB09 leadership post levels (DOMAIN.md 4): 省部级 … 乡科级, 正职 and 副职.
-# 1A50 科员 and below are not leadership posts.
-LEADERSHIP_POST_LEVELS = ("1A11", "1A12", "1A21", "1A22", "1A31", "1A32", "1A41", "1A42")
-# GB4762 codes of members of the Communist Party of China: 01 中共党员 and
-# 02 预备党员 (a probationary member already belongs to the Party, so is not
-# 党外). A cadre whose political status is not recorded is counted as neither.
-CPC_MEMBER_CODES = ("01", "02")
 
 
 @dataclass(frozen=True)
@@ -92,8 +85,9 @@ def _cadre_figures(*, actor: Actor) -> CadreFigures:
     rows = _distribution_rows(actor=actor)
     units = units_visible_to(actor).filter(is_active=True).count()
 
-    leader = Q(post_level__table=CodeTable.POST_LEVEL, post_level__code__in=LEADERSHIP_POST_LEVELS)
-    non_cpc = Q(political_status__table=CodeTable.POLITICAL) & ~Q(political_status__code__in=CPC_MEMBER_CODES)
+    # Leadership post levels (1A11–1A42) are marked in the ZB09 code table.
+    leader = Q(post_level__table=CodeTable.POST_LEVEL, post_level__attrs__leadership=True)
+    non_cpc = Q(political_status__table=CodeTable.POLITICAL) & ~Q(political_status__code__in=CPC_CODES)
     # One filtered count per row, all in the same query as the totals.
     per_row = {f"row_{i}": Count("pk", filter=row_filter) for i, (_pk, _name, row_filter, _own) in enumerate(rows)}
     counts = (

@@ -19,6 +19,11 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 
 from personnel.models import Code
 
+# GB4762 codes of members of the Communist Party of China: 01 中共党员 and
+# 02 预备党员 (a probationary member already belongs to the Party). Every other
+# recorded political status counts as 党外.
+CPC_CODES = ("01", "02")
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
 
 _UPDATED_FIELDS = ["name", "pinyin", "parent", "sort_order", "attrs", "is_active"]

@@ -19,6 +19,7 @@ from django.db.models.functions import Reverse
 from django.utils import timezone
 
 from personnel import rules
+from personnel.codes import CPC_CODES
 from personnel.models import (
     Cadre,
     CadreStatus,
@@ -33,8 +34,6 @@ from personnel.models import (
 )
 from personnel.policy import retirement_policy
 
-# GB4762 codes of Party members (中共党员, 预备党员); everyone else is 党外.
-CPC_CODES = ("01", "02")
 ID_FRAGMENT = re.compile(r"^[0-9]{4,17}[0-9Xx]?$")
 LETTERS = re.compile(r"^[A-Za-z]+$")
 # Bounds of the numeric parameters. Beyond them a value means nothing for a

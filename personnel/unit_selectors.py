@@ -16,13 +16,13 @@ from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Length, Replace
 
 from accounts.access import cadres_visible_to, scope_of, units_visible_to
+from personnel.codes import CPC_CODES
 from personnel.models import Cadre, CadreStatus, Code, CodeTable, LeadershipQuota, Sex, Unit
 
 if TYPE_CHECKING:
     from accounts.access import Actor
 
 # GB4762 codes of Party members (中共党员, 预备党员); the rest is 党外.
-CPC_CODES = ("01", "02")
 # GB3304 01 汉族; every other recorded ethnicity is a minority.
 HAN_CODE = "01"
 # The unit select of the list's filter panel shows whole levels of the
