@@ -33,6 +33,10 @@ class Scope:
     roles: frozenset[str]
     read_paths: tuple[str, ...] = ()
     write_paths: tuple[str, ...] = ()
+    # Where the actor may import rosters: org staff where they write, a unit
+    # clerk their own unit's subtree (DOMAIN.md 1: clerks upload their unit's
+    # 花名册 themselves).
+    import_paths: tuple[str, ...] = ()
 
     @property
     def is_admin(self) -> bool:
@@ -46,6 +50,9 @@ class Scope:
 
     def can_write_path(self, path: str) -> bool:
         return any(path.startswith(prefix) for prefix in self.write_paths)
+
+    def can_import_path(self, path: str) -> bool:
+        return any(path.startswith(prefix) for prefix in self.import_paths)
 
     @property
     def can_write_any(self) -> bool:
@@ -76,6 +83,7 @@ def scope_of(actor: Actor | None) -> Scope:
     roles: set[str] = set()
     read: set[str] = set()
     write: set[str] = set()
+    imports: set[str] = set()
     assignments = (
         RoleAssignment.objects.filter(user=actor)
         .select_related("unit", "jurisdiction")
@@ -85,12 +93,19 @@ def scope_of(actor: Actor | None) -> Scope:
         roles.add(assignment.role)
         if assignment.role == Role.UNIT_CLERK and assignment.unit is not None:
             read.add(assignment.unit.path)
+            imports.add(assignment.unit.path)
         elif assignment.jurisdiction is not None:
             paths = {unit.path for unit in assignment.jurisdiction.root_units.all()}
             read |= paths
             if assignment.role == Role.ORG_STAFF:
                 write |= paths
-    scope = Scope(roles=frozenset(roles), read_paths=_minimal(read), write_paths=_minimal(write))
+                imports |= paths
+    scope = Scope(
+        roles=frozenset(roles),
+        read_paths=_minimal(read),
+        write_paths=_minimal(write),
+        import_paths=_minimal(imports),
+    )
     setattr(actor, _CACHE_ATTR, scope)
     return scope
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "personnel",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Uploaded workbooks (issue 4): what a file may be before it is parsed. A
+# real roster of 100,000 rows and 25 columns is about 9 MB and expands to
+# about 90 MB of XML at a ratio near 12.
+CADRE_IMPORT_MAX_BYTES = envint("CADRE_IMPORT_MAX_BYTES", 30 * 1024 * 1024)
+CADRE_IMPORT_MAX_ZIP_ENTRIES = envint("CADRE_IMPORT_MAX_ZIP_ENTRIES", 1000)
+CADRE_IMPORT_MAX_UNCOMPRESSED = envint("CADRE_IMPORT_MAX_UNCOMPRESSED", 400 * 1024 * 1024)
+CADRE_IMPORT_MAX_RATIO = envint("CADRE_IMPORT_MAX_RATIO", 100)
+CADRE_IMPORT_MAX_ROWS = envint("CADRE_IMPORT_MAX_ROWS", 200_000)
+# Lists longer than this are exported by a worker, with progress and a link.
+CADRE_EXPORT_SYNC_ROWS = envint("CADRE_EXPORT_SYNC_ROWS", 5000)
+# Django keeps uploads up to this size in memory, larger ones in a temp file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
