@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("personnel.urls")),
+    path("", include("imports.urls")),
     path("api/v1/", include("personnel.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,7 +12,6 @@ the version the preview saw) and the whole commit is refused.
 
 from __future__ import annotations
 
-import datetime
 import logging
 from typing import Any
 
@@ -56,7 +55,7 @@ def _insert_cadres_sql() -> tuple[str, list[Any]]:
     for field in Cadre._meta.concrete_fields:
         if field.primary_key:
             continue
-        column = field.column
+        column = str(field.column)
         columns.append(column)
         if column in CADRE_COLUMNS:
             cast = CADRE_COLUMNS[column]
@@ -69,8 +68,9 @@ def _insert_cadres_sql() -> tuple[str, list[Any]]:
         else:
             expressions.append("%s")
             params.append(_sql_default(field))
+    # Table and column names come from the models, values are parameters.
     sql = (
-        f"INSERT INTO {Cadre._meta.db_table} ({', '.join(columns)}) "
+        f"INSERT INTO {Cadre._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(expressions)} FROM {ImportRow._meta.db_table} r "
         "WHERE r.job_id = %s AND r.status = 'new' ORDER BY r.row_number"
     )
@@ -86,7 +86,7 @@ def _update_cadres_sql() -> tuple[str, list[Any]]:
     sets.append("version = c.version + 1")
     sets.append("updated_at = %s")
     sql = (
-        f"UPDATE {Cadre._meta.db_table} c SET {', '.join(sets)} FROM {ImportRow._meta.db_table} r "
+        f"UPDATE {Cadre._meta.db_table} c SET {', '.join(sets)} FROM {ImportRow._meta.db_table} r "  # noqa: S608
         "WHERE r.job_id = %s AND r.status = 'changed' AND c.id = r.cadre_id AND c.version = r.cadre_version"
     )
     return sql, [timezone.now()]
@@ -119,7 +119,7 @@ def _update_educations_sql() -> str:
     edu = Education._meta.db_table
     rows = ImportRow._meta.db_table
     return (
-        f"UPDATE {edu} x SET "
+        f"UPDATE {edu} x SET "  # noqa: S608
         "education_id = CASE WHEN s.op ? 'education_id' THEN (s.op->>'education_id')::bigint ELSE x.education_id END, "
         "degree_id = CASE WHEN s.op ? 'degree_id' THEN (s.op->>'degree_id')::bigint ELSE x.degree_id END, "
         "school = CASE WHEN s.op ? 'school' THEN s.op->>'school' ELSE x.school END, "
@@ -208,7 +208,9 @@ def commit_job(job_id: int) -> ImportJob:
         except IntegrityError:
             logger.exception("commit of import job %s violated a constraint", job.pk)
             job.status = ImportStatus.FAILED
-            job.message = "导入时数据库拒绝了部分数据（例如公民身份号码已被他人同时录入），导入已全部取消；请重新上传文件"
+            job.message = (
+                "导入时数据库拒绝了部分数据（例如公民身份号码已被他人同时录入），导入已全部取消；请重新上传文件"
+            )
         else:
             job.status = ImportStatus.COMMITTED
             job.message = ""
@@ -225,5 +227,3 @@ def committed_before(job: ImportJob) -> ImportJob | None:
         .order_by("-committed_at")
         .first()
     )
-
-

@@ -68,19 +68,56 @@ def fields_from(keys: Iterable[str] | None) -> list[RosterField]:
     return [f for f in TEMPLATE_FIELDS if f.key in wanted]
 
 
+# The cadre list's columns (personnel/exports.py) and the roster columns
+# that hold the same information: a list exported "with the chosen columns"
+# keeps them in the template's format.
+LIST_COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "sex": ("sex",),
+    "birth": ("birth_date",),
+    "age": ("birth_date",),
+    "ethnicity": ("ethnicity",),
+    "native_place": ("native_place",),
+    "political": ("political_status",),
+    "unit": ("unit",),
+    "current_post": ("current_post",),
+    "post_level": ("post_level",),
+    "rank": ("rank",),
+    "current_post_date": ("current_post_date",),
+    "years_in_post": ("current_post_date",),
+    "education": ("ft_education", "is_education"),
+    "id_number": ("id_number",),
+}
+
+
+def fields_for_list(fields: Iterable[str], cols: Iterable[str]) -> list[RosterField]:
+    """Roster columns for an export: ``fields`` (roster keys) when given,
+    else those matching the list's chosen ``cols``, else all of them."""
+    chosen = [key for key in fields if key]
+    if not chosen:
+        chosen = [key for col in cols for part in col.split(",") for key in LIST_COLUMN_FIELDS.get(part.strip(), ())]
+    return fields_from(chosen)
+
+
 def _code_lists(fields: Sequence[RosterField]) -> tuple[SheetSpec, dict[str, str], dict[str, str]]:
     """The hidden sheet of code names (one column per table) and the defined
     names the dropdowns point at."""
     tables: list[str] = []
     for f in fields:
-        if f.table and f.kind in (Kind.CODE, Kind.EDU_LEVEL, Kind.EDU_DEGREE, Kind.CODE_OR_TEXT) and f.table not in tables:
+        if (
+            f.table
+            and f.kind in (Kind.CODE, Kind.EDU_LEVEL, Kind.EDU_DEGREE, Kind.CODE_OR_TEXT)
+            and f.table not in tables
+        ):
             tables.append(f.table)
     columns: list[list[str]] = []
     names: dict[str, str] = {}
     by_table: dict[str, str] = {}
     for index, table in enumerate(tables):
         values = list(
-            Code.objects.filter(table=table, is_active=True).order_by("sort_order", "code").values_list("name", flat=True)
+            Code.objects.filter(table=table, is_active=True)
+            .order_by("sort_order", "code")
+            .values_list("name", flat=True)
         )
         # A name shared by two codes cannot be matched by name: leave it out of the list.
         seen: set[str] = set()
@@ -103,7 +140,9 @@ def _code_lists(fields: Sequence[RosterField]) -> tuple[SheetSpec, dict[str, str
     return SheetSpec(CODE_SHEET, rows, hidden=True), names, by_table
 
 
-def _validations(fields: Sequence[RosterField], by_table: dict[str, str], last_row: int) -> list[tuple[int, int, int, str]]:
+def _validations(
+    fields: Sequence[RosterField], by_table: dict[str, str], last_row: int
+) -> list[tuple[int, int, int, str]]:
     out = []
     for index, f in enumerate(fields):
         key = f.table if f.table else f.key
@@ -310,7 +349,9 @@ def run_export_job(job_id: int) -> None:
     except Exception:
         logger.exception("export job %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, message="导出时发生内部错误，请稍后重试或联系系统管理员", finished_at=timezone.now()
+            status=ExportStatus.FAILED,
+            message="导出时发生内部错误，请稍后重试或联系系统管理员",
+            finished_at=timezone.now(),
         )
         return
     logger.info("roster export job %s by user %s: %d rows, parameters %s", job.pk, actor.pk, total, job.query)

@@ -110,6 +110,9 @@ class ImportFile(models.Model):
         verbose_name = "导入文件"
         verbose_name_plural = "导入文件"
 
+    def __str__(self) -> str:
+        return f"导入任务{self.job_id}的文件"
+
 
 class RowStatus(models.TextChoices):
     NEW = "new", "新增"
@@ -130,7 +133,9 @@ class ImportRow(models.Model):
     status = models.CharField("结果", max_length=10, choices=RowStatus.choices)
     name = models.CharField("姓名", max_length=100, blank=True)
     id_number = models.CharField("公民身份号码", max_length=40, blank=True)
-    cadre = models.ForeignKey(Cadre, verbose_name="干部", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # The stored record's version when it was compared; the commit refuses
     # to write over a record someone changed after the preview.
     cadre_version = models.PositiveIntegerField("比对时版本", null=True, blank=True)

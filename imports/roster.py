@@ -62,7 +62,9 @@ class RosterField:
     @property
     def max_length(self) -> int | None:
         if self.kind in (Kind.TEXT, Kind.NAME, Kind.PLACE, Kind.CODE_OR_TEXT) and self.target:
-            model_field = Cadre._meta.get_field(self.target if self.kind != Kind.CODE_OR_TEXT else f"{self.target}_text")
+            model_field = Cadre._meta.get_field(
+                self.target if self.kind != Kind.CODE_OR_TEXT else f"{self.target}_text"
+            )
             return getattr(model_field, "max_length", None)
         if self.kind is Kind.EDU_SCHOOL:
             return 100
@@ -74,101 +76,242 @@ FULL_TIME, IN_SERVICE = "full_time", "in_service"
 FIELDS: tuple[RosterField, ...] = (
     RosterField("seq", "序号", Kind.SKIP, ("编号", "顺序号"), width=6, example="1", help="可不填，导入时忽略"),
     RosterField(
-        "name", "姓名", Kind.NAME, ("名字", "干部姓名", "人员姓名"), target="name", width=10, example="张明", required=True,
+        "name",
+        "姓名",
+        Kind.NAME,
+        ("名字", "干部姓名", "人员姓名"),
+        target="name",
+        width=10,
+        example="张明",
+        required=True,
         help="必填",
     ),
-    RosterField("sex", "性别", Kind.SEX, (), target="sex", width=6, example="男", help="男或女；不填时按公民身份号码确定"),
     RosterField(
-        "ethnicity", "民族", Kind.CODE, (), CodeTable.ETHNICITY, "ethnicity", width=8, example="汉族",
+        "sex", "性别", Kind.SEX, (), target="sex", width=6, example="男", help="男或女；不填时按公民身份号码确定"
+    ),
+    RosterField(
+        "ethnicity",
+        "民族",
+        Kind.CODE,
+        (),
+        CodeTable.ETHNICITY,
+        "ethnicity",
+        width=8,
+        example="汉族",
         help="按《民族》代码表填写，如“汉族”“回族”",
     ),
     RosterField(
-        "birth_date", "出生年月", Kind.DATE, ("出生日期", "出生年月日", "出生时间", "生日"), target="birth_date",
-        width=10, example="1985.03", help="如 1985.03；不填时按公民身份号码确定",
+        "birth_date",
+        "出生年月",
+        Kind.DATE,
+        ("出生日期", "出生年月日", "出生时间", "生日"),
+        target="birth_date",
+        width=10,
+        example="1985.03",
+        help="如 1985.03；不填时按公民身份号码确定",
     ),
     RosterField("native_place", "籍贯", Kind.PLACE, (), target="native_place", width=12, example="浙江杭州"),
     RosterField("birthplace", "出生地", Kind.PLACE, (), target="birthplace", width=12, example="浙江杭州"),
     RosterField(
-        "political_status", "政治面貌", Kind.CODE, ("党派",), CodeTable.POLITICAL, "political_status", width=10,
+        "political_status",
+        "政治面貌",
+        Kind.CODE,
+        ("党派",),
+        CodeTable.POLITICAL,
+        "political_status",
+        width=10,
         example="中共党员",
     ),
     RosterField(
-        "party_join_date", "入党时间", Kind.DATE, ("入党日期", "入党年月", "加入党派时间"), target="party_join_date",
-        width=10, example="2006.07",
+        "party_join_date",
+        "入党时间",
+        Kind.DATE,
+        ("入党日期", "入党年月", "加入党派时间"),
+        target="party_join_date",
+        width=10,
+        example="2006.07",
     ),
     RosterField(
-        "work_start_date", "参加工作时间", Kind.DATE, ("参加工作日期", "参工时间", "工作时间", "参加工作年月"),
-        target="work_start_date", width=12, example="2007.08",
+        "work_start_date",
+        "参加工作时间",
+        Kind.DATE,
+        ("参加工作日期", "参工时间", "工作时间", "参加工作年月"),
+        target="work_start_date",
+        width=12,
+        example="2007.08",
     ),
     RosterField("health", "健康状况", Kind.CODE, ("健康",), CodeTable.HEALTH, "health", width=8, example="健康"),
     RosterField(
-        "ft_education", "全日制学历", Kind.EDU_LEVEL, ("全日制教育学历", "学历（全日制）", "全日制教育"),
-        CodeTable.EDUCATION, "education", FULL_TIME, width=12, example="大学",
+        "ft_education",
+        "全日制学历",
+        Kind.EDU_LEVEL,
+        ("全日制教育学历", "学历（全日制）", "全日制教育"),
+        CodeTable.EDUCATION,
+        "education",
+        FULL_TIME,
+        width=12,
+        example="大学",
     ),
     RosterField(
-        "ft_degree", "全日制学位", Kind.EDU_DEGREE, ("全日制教育学位", "学位（全日制）"), CodeTable.DEGREE, "degree",
-        FULL_TIME, width=12, example="法学学士",
+        "ft_degree",
+        "全日制学位",
+        Kind.EDU_DEGREE,
+        ("全日制教育学位", "学位（全日制）"),
+        CodeTable.DEGREE,
+        "degree",
+        FULL_TIME,
+        width=12,
+        example="法学学士",
     ),
     RosterField(
-        "ft_school", "全日制毕业院校及专业", Kind.EDU_SCHOOL,
+        "ft_school",
+        "全日制毕业院校及专业",
+        Kind.EDU_SCHOOL,
         ("毕业院校及专业", "毕业院校系及专业", "全日制毕业院校系及专业", "毕业院校", "全日制院校专业"),
-        None, "school", FULL_TIME, width=24, example="浙江大学法律系法学专业",
+        None,
+        "school",
+        FULL_TIME,
+        width=24,
+        example="浙江大学法律系法学专业",
     ),
     RosterField(
-        "ft_combined", "全日制学历学位", Kind.EDU_COMBINED, ("全日制教育学历学位",), None, None, FULL_TIME,
+        "ft_combined",
+        "全日制学历学位",
+        Kind.EDU_COMBINED,
+        ("全日制教育学历学位",),
+        None,
+        None,
+        FULL_TIME,
         in_template=False,
     ),
     RosterField(
-        "is_education", "在职学历", Kind.EDU_LEVEL, ("在职教育学历", "学历（在职）", "在职教育"), CodeTable.EDUCATION,
-        "education", IN_SERVICE, width=12, example="研究生",
+        "is_education",
+        "在职学历",
+        Kind.EDU_LEVEL,
+        ("在职教育学历", "学历（在职）", "在职教育"),
+        CodeTable.EDUCATION,
+        "education",
+        IN_SERVICE,
+        width=12,
+        example="研究生",
     ),
     RosterField(
-        "is_degree", "在职学位", Kind.EDU_DEGREE, ("在职教育学位", "学位（在职）"), CodeTable.DEGREE, "degree",
-        IN_SERVICE, width=12, example="公共管理硕士",
+        "is_degree",
+        "在职学位",
+        Kind.EDU_DEGREE,
+        ("在职教育学位", "学位（在职）"),
+        CodeTable.DEGREE,
+        "degree",
+        IN_SERVICE,
+        width=12,
+        example="公共管理硕士",
     ),
     RosterField(
-        "is_school", "在职毕业院校及专业", Kind.EDU_SCHOOL, ("在职毕业院校系及专业", "在职院校专业", "在职毕业院校"),
-        None, "school", IN_SERVICE, width=24, example="中共浙江省委党校经济管理专业",
+        "is_school",
+        "在职毕业院校及专业",
+        Kind.EDU_SCHOOL,
+        ("在职毕业院校系及专业", "在职院校专业", "在职毕业院校"),
+        None,
+        "school",
+        IN_SERVICE,
+        width=24,
+        example="中共浙江省委党校经济管理专业",
     ),
     RosterField(
-        "is_combined", "在职学历学位", Kind.EDU_COMBINED, ("在职教育学历学位",), None, None, IN_SERVICE,
+        "is_combined",
+        "在职学历学位",
+        Kind.EDU_COMBINED,
+        ("在职教育学历学位",),
+        None,
+        None,
+        IN_SERVICE,
         in_template=False,
     ),
     RosterField(
-        "tech_title", "专业技术职务", Kind.CODE_OR_TEXT, ("职称", "专业技术职称"), CodeTable.TECH_TITLE, "tech_title",
-        width=14, example="",
+        "tech_title",
+        "专业技术职务",
+        Kind.CODE_OR_TEXT,
+        ("职称", "专业技术职称"),
+        CodeTable.TECH_TITLE,
+        "tech_title",
+        width=14,
+        example="",
     ),
     RosterField(
-        "unit", "所在单位", Kind.UNIT, ("单位", "工作单位", "单位名称", "现工作单位"), target="unit", width=20,
-        example="县委组织部", help="不填时：已有人员不变，新增人员记入导入单位；同名单位请写“上级单位/单位”",
+        "unit",
+        "所在单位",
+        Kind.UNIT,
+        ("单位", "工作单位", "单位名称", "现工作单位"),
+        target="unit",
+        width=20,
+        example="县委组织部",
+        help="不填时：已有人员不变，新增人员记入导入单位；同名单位请写“上级单位/单位”",
     ),
     RosterField(
-        "current_post", "现任职务", Kind.TEXT, ("职务", "现职务", "现任职务全称", "工作单位及职务"),
-        target="current_post", width=24, example="县委组织部副部长",
+        "current_post",
+        "现任职务",
+        Kind.TEXT,
+        ("职务", "现职务", "现任职务全称", "工作单位及职务"),
+        target="current_post",
+        width=24,
+        example="县委组织部副部长",
     ),
     RosterField(
-        "current_post_date", "任现职时间", Kind.DATE, ("任职时间", "任现职务时间", "现职时间"),
-        target="current_post_date", width=12, example="2019.03",
+        "current_post_date",
+        "任现职时间",
+        Kind.DATE,
+        ("任职时间", "任现职务时间", "现职时间"),
+        target="current_post_date",
+        width=12,
+        example="2019.03",
     ),
     RosterField(
-        "post_level", "职务层次", Kind.CODE, ("职务级别", "级别", "现职务层次"), CodeTable.POST_LEVEL, "post_level",
-        width=12, example="乡科级正职",
+        "post_level",
+        "职务层次",
+        Kind.CODE,
+        ("职务级别", "级别", "现职务层次"),
+        CodeTable.POST_LEVEL,
+        "post_level",
+        width=12,
+        example="乡科级正职",
     ),
     RosterField(
-        "post_level_date", "任同级职务时间", Kind.DATE, ("任现级别时间", "任同职级时间", "任同级时间"),
-        target="post_level_date", width=14, example="2019.03",
+        "post_level_date",
+        "任同级职务时间",
+        Kind.DATE,
+        ("任现级别时间", "任同职级时间", "任同级时间"),
+        target="post_level_date",
+        width=14,
+        example="2019.03",
     ),
     RosterField("rank", "职级", Kind.CODE, ("现职级",), CodeTable.RANK, "rank", width=12, example="一级主任科员"),
     RosterField(
-        "rank_date", "任现职级时间", Kind.DATE, ("任职级时间", "现职级时间"), target="rank_date", width=14,
+        "rank_date",
+        "任现职级时间",
+        Kind.DATE,
+        ("任职级时间", "现职级时间"),
+        target="rank_date",
+        width=14,
         example="2021.01",
     ),
     RosterField(
-        "id_number", "公民身份号码", Kind.ID_NUMBER, ("身份证号", "身份证号码", "身份证", "公民身份证号码", "证件号码"),
-        target="id_number", width=22, example="330102198503120011", help="必填，18位；用于识别人员", required=True,
+        "id_number",
+        "公民身份号码",
+        Kind.ID_NUMBER,
+        ("身份证号", "身份证号码", "身份证", "公民身份证号码", "证件号码"),
+        target="id_number",
+        width=22,
+        example="330102198503120011",
+        help="必填，18位；用于识别人员",
+        required=True,
     ),
     RosterField(
-        "identity_category", "身份类别", Kind.CHOICE, ("人员身份", "身份"), target="identity_category", width=14,
+        "identity_category",
+        "身份类别",
+        Kind.CHOICE,
+        ("人员身份", "身份"),
+        target="identity_category",
+        width=14,
         example="公务员",
     ),
     RosterField("note", "备注", Kind.TEXT, ("说明",), target="note", width=20),
@@ -230,8 +373,8 @@ class HeaderMap:
 
 def find_header(rows: Sequence[Sequence[Any]], *, scan: int = 30) -> HeaderMap | None:
     """The header row: the first of the top rows (merged title rows stand
-    above it) in which at least three cells name roster columns, including
-    姓名 or the ID number."""
+    above it) that names both 姓名 and the ID number, or three roster
+    columns including one of them."""
     for index, row in enumerate(rows[:scan]):
         fields: dict[int, RosterField] = {}
         unknown: list[tuple[int, str]] = []
@@ -249,7 +392,7 @@ def find_header(rows: Sequence[Sequence[Any]], *, scan: int = 30) -> HeaderMap |
             else:
                 seen.add(found.key)
                 fields[column] = found
-        if len(fields) >= 3 and ({"name", "id_number"} & seen):
+        if (len(fields) >= 3 and ({"name", "id_number"} & seen)) or {"name", "id_number"} <= seen:
             return HeaderMap(index, fields, unknown, duplicates)
     return None
 
@@ -295,7 +438,9 @@ def read_date(value: object) -> PartialDate | None:
         text = repr(value)
         year, _, fraction = text.partition(".")
         if len(fraction) == 1 and fraction == "1":
-            raise CellError(f"“{text}”无法确定是{year}年1月还是10月，请将该列设为文本格式后填写，如 {year}.01 或 {year}.10")
+            raise CellError(
+                f"“{text}”无法确定是{year}年1月还是10月，请将该列设为文本格式后填写，如 {year}.01 或 {year}.10"
+            )
         if len(fraction) in (1, 2):
             return parse_date(f"{year}.{fraction}")
         raise CellError(f"“{text}”不是可识别的日期，应为 1985.03 等形式")
@@ -307,12 +452,22 @@ def read_date(value: object) -> PartialDate | None:
         raise CellError(str(exc)) from None
 
 
-SEX_VALUES = {"男": Sex.MALE.value, "男性": Sex.MALE.value, "1": Sex.MALE.value,
-              "女": Sex.FEMALE.value, "女性": Sex.FEMALE.value, "2": Sex.FEMALE.value}
+SEX_VALUES = {
+    "男": Sex.MALE.value,
+    "男性": Sex.MALE.value,
+    "1": Sex.MALE.value,
+    "女": Sex.FEMALE.value,
+    "女性": Sex.FEMALE.value,
+    "2": Sex.FEMALE.value,
+}
 SEX_LABELS = {Sex.MALE.value: "男", Sex.FEMALE.value: "女"}
 IDENTITY_VALUES = {normalize(label): value for value, label in IdentityCategory.choices}
-IDENTITY_VALUES.update({normalize("参公"): IdentityCategory.REFERENCE_CIVIL_SERVANT.value,
-                        normalize("参照公务员管理"): IdentityCategory.REFERENCE_CIVIL_SERVANT.value})
+IDENTITY_VALUES.update(
+    {
+        normalize("参公"): IdentityCategory.REFERENCE_CIVIL_SERVANT.value,
+        normalize("参照公务员管理"): IdentityCategory.REFERENCE_CIVIL_SERVANT.value,
+    }
+)
 IDENTITY_LABELS = dict(IdentityCategory.choices)
 
 
@@ -321,8 +476,15 @@ IDENTITY_LABELS = dict(IdentityCategory.choices)
 # misses gets a suggestion, never a silent guess.
 ALIASES: dict[str, dict[str, str]] = {
     CodeTable.EDUCATION: {
-        "大学本科": "21", "本科": "21", "普通本科": "21", "大学专科": "31", "专科": "31",
-        "硕士研究生": "11", "博士研究生": "11", "研究生（硕士）": "11", "研究生（博士）": "11",
+        "大学本科": "21",
+        "本科": "21",
+        "普通本科": "21",
+        "大学专科": "31",
+        "专科": "31",
+        "硕士研究生": "11",
+        "博士研究生": "11",
+        "研究生（硕士）": "11",
+        "研究生（博士）": "11",
     },
     CodeTable.POLITICAL: {"党员": "01"},
 }
@@ -460,7 +622,7 @@ def split_combined_education(raw: str, levels: CodeMatcher, degrees: CodeMatcher
         return parts[0], "".join(parts[1:])
     for name in sorted(levels.names, key=len, reverse=True):
         if text.startswith(name):
-            return name, text[len(name):]
+            return name, text[len(name) :]
     return text, ""
 
 

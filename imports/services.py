@@ -43,9 +43,7 @@ def can_import(actor: Actor | None) -> bool:
 
 
 @transaction.atomic
-def import_upload(
-    *, actor: User, unit: Unit, filename: str, data: bytes, kind: str = ImportKind.ROSTER
-) -> ImportJob:
+def import_upload(*, actor: User, unit: Unit, filename: str, data: bytes, kind: str = ImportKind.ROSTER) -> ImportJob:
     """Record an upload and queue its validation. A file over the size limit
     is recorded as rejected (without its bytes) so that the user's list of
     imports says what happened to it."""
@@ -87,9 +85,11 @@ def import_commit(*, actor: User, job: ImportJob) -> ImportJob:
     two tabs or two API calls queue the commit once."""
     if not _may_act_on(actor, job):
         raise PermissionDenied("只有上传人或该单位的组织部门工作人员可以确认导入")
-    moved = ImportJob.objects.filter(
-        pk=job.pk, status=ImportStatus.VALIDATED, count_invalid=0
-    ).exclude(count_new=0, count_changed=0).update(status=ImportStatus.COMMITTING, committed_by=actor)
+    moved = (
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED, count_invalid=0)
+        .exclude(count_new=0, count_changed=0)
+        .update(status=ImportStatus.COMMITTING, committed_by=actor)
+    )
     job.refresh_from_db()
     if not moved:
         raise ImportRefused(_why_not(job))
@@ -129,6 +129,9 @@ def import_cancel(*, actor: User, job: ImportJob) -> ImportJob:
 @transaction.atomic
 def export_request(*, actor: User, query: str, columns: list[str], filename: str) -> ExportJob:
     """Queue a large roster export; the worker writes the file onto the job."""
+    scope = scope_of(actor)
+    if scope.is_admin or not scope.read_paths:
+        raise PermissionDenied("您的账号没有查看干部信息的权限")
     job = ExportJob.objects.create(requested_by=actor, query=query[:2000], columns=columns, filename=filename)
     from imports.tasks import run_export
 

@@ -126,7 +126,8 @@ class RosterValidator:
         self.places = code_index(CodeTable.REGION)
 
     def matcher(self, f: RosterField) -> CodeMatcher:
-        assert f.table is not None
+        if f.table is None:
+            raise ValueError(f"{f.key} has no code table")
         if f.table not in self.codes:
             matcher = CodeMatcher.build(f.table, f.label)
             self.codes[f.table] = matcher
@@ -141,7 +142,7 @@ class RosterValidator:
         self.job.template_version = info.template_version
         try:
             workbook = CalamineWorkbook.from_filelike(BytesIO(data))
-        except Exception:  # noqa: BLE001 - the reader's own errors are a broken file for the user
+        except Exception:
             raise RejectedFile("文件已损坏，无法作为 Excel 工作簿（.xlsx）读取") from None
         visible = [s for s in info.sheets if not s.hidden]
         ordered = sorted(visible, key=lambda s: s.name != SHEET_NAME)
@@ -165,7 +166,9 @@ class RosterValidator:
 
     # --- converting ---------------------------------------------------------------------------
 
-    def convert(self, rows: list[list[Any]], header: HeaderMap) -> list[tuple[RowResult, dict[str, Any], dict[str, int]]]:
+    def convert(
+        self, rows: list[list[Any]], header: HeaderMap
+    ) -> list[tuple[RowResult, dict[str, Any], dict[str, int]]]:
         present = {f.key for f in header.fields.values()}
         missing = [label for key, label in (("name", "姓名"), ("id_number", "公民身份号码")) if key not in present]
         if missing:
@@ -198,8 +201,10 @@ class RosterValidator:
                     continue
                 if f.kind is Kind.EDU_COMBINED:
                     level, degree = value
-                    for key, part in ((f"{'ft' if f.education_kind == 'full_time' else 'is'}_education", level),
-                                      (f"{'ft' if f.education_kind == 'full_time' else 'is'}_degree", degree)):
+                    for key, part in (
+                        (f"{'ft' if f.education_kind == 'full_time' else 'is'}_education", level),
+                        (f"{'ft' if f.education_kind == 'full_time' else 'is'}_degree", degree),
+                    ):
                         if part is not None and key not in values:
                             values[key] = part
                             where[key] = column
@@ -336,7 +341,9 @@ class RosterValidator:
                 result.error(None, "姓名", "姓名不能为空")
             if info is None:
                 if not any(e["field"] == "公民身份号码" for e in result.errors):
-                    result.error(where.get("id_number"), "公民身份号码", "公民身份号码不能为空：导入按公民身份号码识别人员")
+                    result.error(
+                        where.get("id_number"), "公民身份号码", "公民身份号码不能为空：导入按公民身份号码识别人员"
+                    )
                 continue
             result.id_number = info.number
             by_number.setdefault(info.number, []).append(result)
@@ -439,7 +446,7 @@ class RosterValidator:
         data["name_pinyin"], data["name_initials"] = fast_name_pinyin(data["name"])
         educations = self._education_values(values)
         if educations:
-            data["edu"] = {kind: {k: v for k, v in parts.items()} for kind, parts in educations.items()}
+            data["edu"] = {kind: dict(parts.items()) for kind, parts in educations.items()}
         result.data = data
         result.status = RowStatus.NEW
         result.match_note = "新增人员"
@@ -523,12 +530,10 @@ class RosterValidator:
                 op[part] = parts[part]
                 label = FIELDS_BY_KEY[label_key].label
                 if part == "school":
-                    changes.append([label_key, label, old_value or "", parts[part]])
+                    changes.append([label_key, label, str(old_value or ""), str(parts[part])])
                 else:
-                    changes.append(
-                        [label_key, label, self.code_names.get(old_value, "") if old_value else "",
-                         self.code_names.get(parts[part], "")]
-                    )  # fmt: skip
+                    old_name = self.code_names.get(int(old_value), "") if old_value else ""
+                    changes.append([label_key, label, old_name, self.code_names.get(int(parts[part]), "")])
             if op:
                 op["row_id"] = row_id
                 data.setdefault("edu", {})[kind] = op
@@ -589,7 +594,8 @@ def _stage(job: ImportJob, results: Sequence[RowResult]) -> None:
     """COPY the rows into the staging table (replacing any earlier attempt)."""
     ImportRow.objects.filter(job=job).delete()
     columns = (
-        "job_id, row_number, source, status, name, id_number, cadre_id, cadre_version, match_note, data, changes, errors"
+        "job_id, row_number, source, status, name, id_number, cadre_id, cadre_version, match_note, "
+        "data, changes, errors"
     )
     with connection.cursor() as cursor:
         raw = cursor.cursor
@@ -629,9 +635,9 @@ def _progress_writer(job: ImportJob) -> Progress:
 def validate_job(job_id: int) -> ImportJob:
     """Validate an uploaded job (the Celery task calls this). Safe to run
     again after a crash: it starts over and replaces what it staged."""
-    claimed = ImportJob.objects.filter(
-        pk=job_id, status__in=[ImportStatus.PENDING, ImportStatus.VALIDATING]
-    ).update(status=ImportStatus.VALIDATING, rows_done=0)
+    claimed = ImportJob.objects.filter(pk=job_id, status__in=[ImportStatus.PENDING, ImportStatus.VALIDATING]).update(
+        status=ImportStatus.VALIDATING, rows_done=0
+    )
     job = ImportJob.objects.select_related("unit", "uploaded_by").get(pk=job_id)
     if not claimed:
         return job
@@ -656,7 +662,7 @@ def validate_job(job_id: int) -> ImportJob:
         )
         job.refresh_from_db()
         return job
-    counts = {status: 0 for status in RowStatus.values}
+    counts = dict.fromkeys(RowStatus.values, 0)
     errors = 0
     for r in results:
         counts[r.status] += 1
@@ -699,4 +705,3 @@ def _validate_roster(job: ImportJob, data: bytes) -> list[RowResult]:
     converted = validator.convert(rows, header)
     del rows
     return validator.check(converted)
-

@@ -108,7 +108,9 @@ def inspect_workbook(data: bytes) -> WorkbookInfo:
 
 def _check_zip(entries: list[zipfile.ZipInfo]) -> None:
     if len(entries) > settings.CADRE_IMPORT_MAX_ZIP_ENTRIES:
-        raise RejectedFile(f"工作簿内部含有{len(entries)}个部件，超过上限{settings.CADRE_IMPORT_MAX_ZIP_ENTRIES}，疑似恶意文件")
+        raise RejectedFile(
+            f"工作簿内部含有{len(entries)}个部件，超过上限{settings.CADRE_IMPORT_MAX_ZIP_ENTRIES}，疑似恶意文件"
+        )
     total = 0
     for entry in entries:
         if entry.flag_bits & 0x1:
@@ -143,7 +145,7 @@ def _refuse_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
 def _parse(archive: zipfile.ZipFile, name: str) -> SafeET.Element:
     try:
         return SafeET.fromstring(archive.read(name), forbid_dtd=True)
-    except Exception:  # noqa: BLE001 - any parser refusal is a broken file for the user
+    except Exception:
         raise RejectedFile(f"工作簿部件“{name}”已损坏，无法读取") from None
 
 
@@ -162,10 +164,7 @@ def _sheets(archive: zipfile.ZipFile, workbook_part: str) -> tuple[SheetRef, ...
     if rels_name in archive.namelist():
         for rel in _parse(archive, rels_name).iter(f"{{{PKG_REL_NS}}}Relationship"):
             target = rel.get("Target", "")
-            if target.startswith("/"):
-                part = target.lstrip("/")
-            else:
-                part = f"{folder}/{target}" if folder else target
+            part = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}" if folder else target
             targets[rel.get("Id", "")] = part
     sheets = []
     for sheet in _parse(archive, workbook_part).iter(f"{{{MAIN_NS}}}sheet"):
@@ -236,24 +235,45 @@ STYLE_WRAP = 5
 STYLE_TITLE = 6
 STYLE_HEADER_ERROR = 7
 
-_STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="{MAIN_NS}">
-<fonts count="3"><font><sz val="11"/><name val="宋体"/><family val="2"/><charset val="134"/></font><font><b/><sz val="11"/><name val="宋体"/><family val="2"/><charset val="134"/></font><font><b/><sz val="14"/><name val="宋体"/><family val="2"/><charset val="134"/></font></fonts>
-<fills count="5"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFFC7CE"/><bgColor indexed="64"/></patternFill></fill><fill><patternFill patternType="solid"><fgColor rgb="FFFF9999"/><bgColor indexed="64"/></patternFill></fill></fills>
-<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right><top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="8">
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
-<xf numFmtId="49" fontId="1" fillId="2" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>
-<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>
-<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" quotePrefix="1"/>
-<xf numFmtId="49" fontId="0" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" applyFill="1" applyBorder="1"/>
-<xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>
-<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>
-<xf numFmtId="49" fontId="1" fillId="4" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>
-</cellXfs>
-<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>"""
+
+def _font(size: int, bold: bool = False) -> str:
+    weight = "<b/>" if bold else ""
+    return f'<font>{weight}<sz val="{size}"/><name val="宋体"/><family val="2"/><charset val="134"/></font>'
+
+
+def _solid(rgb: str) -> str:
+    return f'<fill><patternFill patternType="solid"><fgColor rgb="{rgb}"/><bgColor indexed="64"/></patternFill></fill>'
+
+
+_THIN = "".join(f'<{side} style="thin"><color auto="1"/></{side}>' for side in ("left", "right", "top", "bottom"))
+_CENTER = '<alignment horizontal="center" vertical="center" wrapText="1"/>'
+_TEXT = 'numFmtId="49" xfId="0" applyNumberFormat="1"'
+# Index order is the STYLE_* constants above.
+_XFS = (
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
+    f'<xf {_TEXT} fontId="1" fillId="2" borderId="1" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+    f"{_CENTER}</xf>",
+    f'<xf {_TEXT} fontId="0" fillId="0" borderId="0"/>',
+    f'<xf {_TEXT} fontId="0" fillId="0" borderId="0" quotePrefix="1"/>',
+    f'<xf {_TEXT} fontId="0" fillId="3" borderId="1" applyFill="1" applyBorder="1"/>',
+    f'<xf {_TEXT} fontId="0" fillId="0" borderId="0" applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>',
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>',
+    f'<xf {_TEXT} fontId="1" fillId="4" borderId="1" applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+    f"{_CENTER}</xf>",
+)
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<styleSheet xmlns="{MAIN_NS}">'
+    f'<fonts count="3">{_font(11)}{_font(11, True)}{_font(14, True)}</fonts>'
+    '<fills count="5"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill>'
+    f"{_solid('FFDDEBF7')}{_solid('FFFFC7CE')}{_solid('FFFF9999')}</fills>"
+    f'<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border><border>{_THIN}<diagonal/></border>'
+    "</borders>"
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    f'<cellXfs count="{len(_XFS)}">{"".join(_XFS)}</cellXfs>'
+    '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
 
 # Excel, LibreOffice and WPS start a formula at these characters; such text
 # gets the quote-prefix style so that not even editing the cell evaluates it.
@@ -342,14 +362,11 @@ def _sheet_chunks(spec: SheetSpec, progress: Callable[[int], None] | None) -> It
     yield "<sheetData>"
     buffer: list[str] = []
     number = 0
-    for number, row in enumerate(spec.rows, start=1):  # noqa: B007 - number is read after the loop
+    for number, row in enumerate(spec.rows, start=1):
         cells = []
         for index, cell in enumerate(row):
             ref = f"{_LETTERS[index]}{number}"
-            if isinstance(cell, Styled):
-                xml = _cell_xml(ref, cell.value, cell.style)
-            else:
-                xml = _cell_xml(ref, cell, None)
+            xml = _cell_xml(ref, cell.value, cell.style) if isinstance(cell, Styled) else _cell_xml(ref, cell, None)
             if xml:
                 cells.append(xml)
         height = spec.row_heights.get(number)
@@ -455,14 +472,17 @@ def write_workbook(
                 f"{props}</Properties>",
             )
         sheet_xml = "".join(
-            f'<sheet name={quoteattr(sheet.name)} sheetId="{index}"{_HIDDEN if sheet.hidden else ""} r:id="rId{index}"/>'
+            f"<sheet name={quoteattr(sheet.name)} "
+            f'sheetId="{index}"{_HIDDEN if sheet.hidden else ""} r:id="rId{index}"/>'
             for index, sheet in enumerate(sheets, start=1)
         )
         names_xml = ""
         if defined_names:
             names_xml = (
                 "<definedNames>"
-                + "".join(f"<definedName name={quoteattr(n)}>{escape(ref)}</definedName>" for n, ref in defined_names.items())
+                + "".join(
+                    f"<definedName name={quoteattr(n)}>{escape(ref)}</definedName>" for n, ref in defined_names.items()
+                )
                 + "</definedNames>"
             )
         archive.writestr(

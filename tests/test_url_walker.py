@@ -89,13 +89,20 @@ def all_routes() -> list[Route]:
 # --- who may do what ------------------------------------------------------------
 
 # Readers of A's cadre data among the personas: the leader's grant covers A.
-A_DATA_READERS: dict[str, set[str]] = {r"^admin:personnel_": {"leader_a"}, r"^(personnel|api):": {"leader_a"}}
+A_DATA_READERS: dict[str, set[str]] = {
+    r"^admin:personnel_": {"leader_a"},
+    r"^(personnel|api):": {"leader_a"},
+    # The roster export is a list of the cadres the persona may read.
+    r"^imports:roster-export$": {"leader_a"},
+}
 # Writers among the personas, by route: the separated admins in their own areas.
 WRITERS: dict[str, set[str]] = {
     r"^admin:accounts_user_": {"system_admin"},
     r"^admin:auth_user_password_change$": {"system_admin"},
     r"^admin:accounts_(roleassignment|jurisdiction)_": {"security_admin"},
     r"^admin:personnel_code_": {"system_admin"},
+    # Anyone who may read cadres may ask for an export of them (their own job row).
+    r"^api:exportjob-list$": {"clerk_b", "leader_a", "org_staff_b", "api_client_b"},
     # Changing one's own password changes one's own account row.
     r"^admin:password_change$": {
         "clerk_b",
@@ -168,6 +175,26 @@ def world(db: Any) -> dict[str, Any]:
     objects["changerequest"] = services.change_request_submit(
         actor=clerk_a, cadre=cadre_a, changes={"current_post": "甲秘新职务"}, note="甲秘说明"
     )
+    from imports.models import ExportJob, ImportFile, ImportJob, ImportRow
+
+    job = ImportJob.objects.create(
+        uploaded_by=clerk_a, unit=unit_a, filename="甲秘花名册.xlsx", file_size=3, file_sha256="0" * 64,
+        status="validated", sheet_name="花名册", header_row=1, rows_total=2, count_changed=1, count_invalid=1,
+        error_count=1,
+    )  # fmt: skip
+    ImportFile.objects.create(job=job, data=b"PK\x03\x04")
+    ImportRow.objects.create(
+        job=job, row_number=2, status="changed", name="甲秘密", id_number=cadre_a.id_number or "", cadre=cadre_a,
+        cadre_version=cadre_a.version, data={"note": "甲秘篡改"}, changes=[["note", "备注", "甲秘备注", "甲秘篡改"]],
+    )  # fmt: skip
+    ImportRow.objects.create(
+        job=job, row_number=3, status="invalid", name="甲秘某",
+        errors=[{"row": 3, "column": "B", "field": "姓名", "message": "甲秘错误"}],
+    )  # fmt: skip
+    objects["importjob"] = job
+    objects["exportjob"] = ExportJob.objects.create(
+        requested_by=clerk_a, status="done", filename="甲秘.xlsx", data="甲秘".encode(), rows_total=1
+    )
     context = pghistory.models.Context.objects.order_by("-created_at").first()
     if context is not None:
         objects["context"] = context
@@ -196,6 +223,8 @@ def sample_kwargs(route: Route, world: dict[str, Any]) -> dict[str, Any] | None:
     # Parameter names with a fixed meaning across the project's own routes.
     by_name = {"cadre_id": "cadre", "cadre_pk": "cadre", "unit_id": "unit", "unit_pk": "unit"}
     by_name["request_id"] = "changerequest"
+    by_name["job_id"] = "importjob"
+    by_name["export_id"] = "exportjob"
     kwargs: dict[str, Any] = {}
     for param in route.params:
         if param in by_name:
@@ -280,6 +309,10 @@ WATCHED_TABLES = [
     "accounts_roleassignment",
     "accounts_jurisdiction",
     "accounts_jurisdiction_root_units",
+    "imports_importjob",
+    "imports_importfile",
+    "imports_importrow",
+    "imports_exportjob",
 ]
 
 

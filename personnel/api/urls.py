@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from imports.api import ExportJobViewSet, ImportJobViewSet
 from personnel.api.views import bench
 from personnel.api.views.auth import TokenObtainView
 from personnel.api.views.cadres import CadreViewSet
@@ -40,6 +41,8 @@ router.register(f"{CADRE}/appraisals", AppraisalViewSet, basename="appraisal")
 router.register("units", UnitViewSet, basename="unit")
 router.register("codes", CodeViewSet, basename="code")
 router.register("change-requests", ChangeRequestViewSet, basename="changerequest")
+router.register("imports", ImportJobViewSet, basename="importjob")
+router.register("exports", ExportJobViewSet, basename="exportjob")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("auth/token/", TokenObtainView.as_view(), name="auth-token"),

@@ -1,0 +1,249 @@
+"""Browser pages of roster imports and exports: the list of imports with
+the upload form, one import's progress and preview, its commit, and the
+roster export (direct for short lists, a background job with progress for
+long ones)."""
+
+from __future__ import annotations
+
+import logging
+from io import BytesIO
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.access import scope_of
+from accounts.views import browser_login_required
+from imports import services
+from imports.commit import committed_before
+from imports.exports import export_roster, fields_for_list, roster_filename, template_bytes
+from imports.marked import marked_workbook
+from imports.models import ExportStatus, ImportRow, ImportStatus, RowStatus
+from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
+from personnel.exports import content_disposition
+from personnel.models import Unit
+from personnel.selectors import cadre_list_visible_to
+from personnel.views.browse import list_params, require_cadre_scope
+
+logger = logging.getLogger(__name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PREVIEW_PAGE = 50
+
+
+def _xlsx_response(data: bytes, filename: str, fallback: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = content_disposition(filename, fallback)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@browser_login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    require_cadre_scope(request.user)
+    return _xlsx_response(template_bytes(), "干部花名册导入模板.xlsx", "roster-template.xlsx")
+
+
+@never_cache
+@browser_login_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    """Past imports and the upload form."""
+    require_cadre_scope(request.user)
+    units = services.import_units_for(request.user)
+    if request.method == "POST":
+        return _upload(request, units)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponse(status=405)
+    jobs = Paginator(jobs_visible_to(request.user).defer("columns", "ignored_columns"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "imports/import_list.html",
+        {"page": jobs, "units": units, "max_mb": settings.CADRE_IMPORT_MAX_BYTES // 1024 // 1024},
+    )
+
+
+def _upload(request: HttpRequest, units: list[Unit]) -> HttpResponse:
+    if not units:
+        raise PermissionDenied("您的账号没有导入花名册的权限")
+    upload = request.FILES.get("file")
+    unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), units[0] if len(units) == 1 else None)
+    if upload is None:
+        messages.error(request, "请选择要导入的 Excel 文件")
+        return HttpResponseRedirect(reverse("imports:import-list"))
+    if unit is None:
+        messages.error(request, "请选择导入到哪个单位")
+        return HttpResponseRedirect(reverse("imports:import-list"))
+    # Read at most one byte past the limit: enough to know it is too big.
+    data = upload.read(settings.CADRE_IMPORT_MAX_BYTES + 1)
+    job = services.import_upload(actor=request.user, unit=unit, filename=upload.name or "", data=data)  # type: ignore[arg-type]
+    return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
+
+
+@never_cache
+@require_safe
+@browser_login_required
+def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_for_actor(request.user, job_id)
+    status = request.GET.get("rows", "")
+    if status not in RowStatus.values:
+        status = RowStatus.INVALID if job.count_invalid else RowStatus.CHANGED if job.count_changed else RowStatus.NEW
+    rows = ImportRow.objects.filter(job=job, status=status).order_by("row_number")
+    page = Paginator(rows, PREVIEW_PAGE).get_page(request.GET.get("page"))
+    tabs = [
+        (RowStatus.INVALID, "有错误", job.count_invalid),
+        (RowStatus.CHANGED, "变更", job.count_changed),
+        (RowStatus.NEW, "新增", job.count_new),
+        (RowStatus.UNCHANGED, "无变化", job.count_unchanged),
+    ]
+    return render(
+        request,
+        "imports/import_detail.html",
+        {
+            "job": job,
+            "tabs": tabs,
+            "rows_status": status,
+            "page": page,
+            "running": job.status in (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING),
+            "earlier": committed_before(job) if job.status == ImportStatus.VALIDATED else None,
+            "may_act": request.user.pk == job.uploaded_by_id or scope_of(request.user).can_write_path(job.unit.path),
+        },
+    )
+
+
+@never_cache
+@require_safe
+@browser_login_required
+def import_status(request: HttpRequest, job_id: int) -> JsonResponse:
+    job = job_for_actor(request.user, job_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "percent": job.progress_percent,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "final": job.status not in (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING),
+        }
+    )
+
+
+@require_POST
+@browser_login_required
+def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_for_actor(request.user, job_id)
+    try:
+        services.import_commit(actor=request.user, job=job)  # type: ignore[arg-type]
+    except services.ImportRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, "已确认，正在导入…")
+    return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
+
+
+@require_POST
+@browser_login_required
+def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_for_actor(request.user, job_id)
+    try:
+        services.import_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
+    except services.ImportRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.info(request, "已取消本次导入，系统中的数据未作任何修改")
+    return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
+
+
+@require_safe
+@browser_login_required
+def import_marked(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = job_for_actor(request.user, job_id)
+    if not job.count_invalid or not job.sheet_name:
+        messages.info(request, "该文件没有需要标注的错误")
+        return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
+    stem = job.filename.rsplit(".", 1)[0]
+    return _xlsx_response(marked_workbook(job), f"{stem}_错误标注.xlsx", "marked.xlsx")
+
+
+# --- roster export ----------------------------------------------------------------------------
+
+
+@require_safe
+@browser_login_required
+def roster_export(request: HttpRequest) -> HttpResponse:
+    """The current list (same parameters as the cadre list) in the roster
+    template's format. Short lists are written at once; longer ones by a
+    worker, with a progress page and a download link."""
+    scope = require_cadre_scope(request.user)
+    params = list_params(request.GET)
+    cadre_filter, queryset = cadre_list_visible_to(actor=request.user, params=params)
+    if cadre_filter.errors:
+        messages.error(request, "筛选条件有误，未导出")
+        return HttpResponseRedirect(f"{reverse('personnel:cadre-list')}?{request.GET.urlencode()}")
+    fields = fields_for_list(request.GET.getlist("fields"), request.GET.getlist("cols"))
+    limit = settings.CADRE_EXPORT_SYNC_ROWS
+    count = queryset.order_by()[: limit + 1].count()
+    filename = roster_filename()
+    if count > limit:
+        query = params.copy()
+        query.pop("fields", None)
+        job = services.export_request(
+            actor=request.user,  # type: ignore[arg-type]
+            query=query.urlencode(),
+            columns=[f.key for f in fields],
+            filename=filename,
+        )
+        return HttpResponseRedirect(reverse("imports:export-detail", args=[job.pk]))
+    output = BytesIO()
+    export_roster(output, queryset, fields, scope)
+    logger.info("roster export by user %s: %d rows, parameters %s", request.user.pk, count, params.urlencode())
+    return _xlsx_response(output.getvalue(), filename, "roster.xlsx")
+
+
+@never_cache
+@require_safe
+@browser_login_required
+def export_detail(request: HttpRequest, export_id: int) -> HttpResponse:
+    job = export_for_actor(request.user, export_id)
+    return render(request, "imports/export_detail.html", {"job": job, "running": job.status in _RUNNING})
+
+
+_RUNNING = (ExportStatus.PENDING, ExportStatus.RUNNING)
+
+
+@never_cache
+@require_safe
+@browser_login_required
+def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
+    job = export_for_actor(request.user, export_id)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_display": job.get_status_display(),
+            "percent": job.progress_percent,
+            "rows_done": job.rows_done,
+            "rows_total": job.rows_total,
+            "final": job.status not in _RUNNING,
+        }
+    )
+
+
+@require_safe
+@browser_login_required
+def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+    job = export_for_actor(request.user, export_id)
+    if job.status != ExportStatus.DONE:
+        messages.info(request, "文件尚未生成")
+        return HttpResponseRedirect(reverse("imports:export-detail", args=[job.pk]))
+    from imports.models import ExportJob
+
+    data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
+    return _xlsx_response(bytes(data or b""), job.filename, "roster.xlsx")
