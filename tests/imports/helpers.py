@@ -23,7 +23,7 @@ from tests.factories import id_number_for
 HEADERS = ("序号", "姓名", "性别", "民族", "出生年月", "公民身份号码", "现任职务", "任现职时间", "所在单位")
 
 
-def person(name: str, birth: datetime.date, sex: str = "1", **extra: Any) -> dict[str, Any]:
+def person(name: str, birth: datetime.date, sex: str = "1", /, **extra: Any) -> dict[str, Any]:
     """One row's values by header; the ID number agrees with birth and sex."""
     row = {
         "姓名": name,

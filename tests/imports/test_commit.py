@@ -56,6 +56,7 @@ def test_commit_writes_new_and_changed_people_with_history(county: dict[str, Any
     assert new.name_pinyin == "lihua" and new.name_initials == "LH"
     assert new.current_post_date == datetime.date(2020, 1, 1)
     [education] = Education.objects.filter(cadre=new)
+    assert education.education is not None and education.degree is not None
     assert (education.kind, education.education.name, education.degree.name) == ("full_time", "大学", "法学学士")
     assert sorted(_events_of(job.pk)) == [
         ("CadreEvent", "insert"),
