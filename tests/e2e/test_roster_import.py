@@ -57,7 +57,7 @@ def test_clerk_fills_the_template_fixes_errors_and_commits(
     workbook = load_workbook(template)
     sheet = workbook["花名册"]
     columns = {c.value: c.column for c in sheet[1]}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"姓名": "王强", "公民身份号码": existing.id_number, "现任职务": "副局长", "任现职时间": "2024.03"},
         {"姓名": "李华", "性别": "女", "民族": "汉", "出生年月": "1990.07",
          "公民身份号码": id_number_for(datetime.date(1990, 7, 5), "2"), "全日制学历": "大学", "现任职务": "科员"},
