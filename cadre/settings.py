@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "accounts",
     "personnel",
     "imports",
+    "interchange",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,18 @@ SPECTACULAR_SETTINGS = {
         "RewardKindEnum": "personnel.models.RewardKind",
         "UnitKindEnum": "personnel.models.UnitKind",
     },
+}
+
+# Interchange files (LRMX, LRM, and .zip archives of them): what an upload
+# may hold before anything in it is read, and how much one export may hold.
+INTERCHANGE_LIMITS = {
+    "upload_bytes": envint("INTERCHANGE_UPLOAD_BYTES", 200 * 1024 * 1024),
+    "zip_entries": envint("INTERCHANGE_ZIP_ENTRIES", 5000),
+    "zip_total_bytes": envint("INTERCHANGE_ZIP_TOTAL_BYTES", 500 * 1024 * 1024),
+    "zip_entry_bytes": envint("INTERCHANGE_ZIP_ENTRY_BYTES", 20 * 1024 * 1024),
+    "zip_ratio": envint("INTERCHANGE_ZIP_RATIO", 100),
+    "photo_bytes": envint("INTERCHANGE_PHOTO_BYTES", 2 * 1024 * 1024),
+    "export_cadres": envint("INTERCHANGE_EXPORT_CADRES", 1000),
 }
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport with

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from imports.api import ExportJobViewSet, ImportJobViewSet
+from interchange import api_urls as interchange_api_urls
 from personnel.api.views import bench
 from personnel.api.views.auth import TokenObtainView
 from personnel.api.views.cadres import CadreViewSet
@@ -49,5 +50,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("bench/plain-cadres/", bench.plain_cadre_page, name="bench-plain-cadres"),
+    *interchange_api_urls.urlpatterns,
     *router.urls,
 ]
