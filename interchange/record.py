@@ -364,10 +364,12 @@ def family_political_text(member: dict[str, Any]) -> str:
 
 
 def family_line(member: dict[str, Any]) -> str:
+    birth = member.get("birth_date")
     parts = [
         family_relation_text(member),
         str(member.get("name") or ""),
-        date_text(member.get("birth_date")),
+        # The form carries a member's birth as a year-month.
+        f"{birth.value:%Y.%m}" if birth is not None else "",
         family_political_text(member),
         family_unit_text(member),
     ]
@@ -717,7 +719,7 @@ def apply_record(*, actor: Actor | None, record: ParsedRecord, unit: Unit, cadre
     changes = diff_records(stored, record)
     if not changes:
         return cadre
-    locked = Cadre.objects.select_for_update().select_related(*CADRE_RELATED).get(pk=cadre.pk)
+    locked = Cadre.objects.select_for_update(of=("self",)).select_related(*CADRE_RELATED).get(pk=cadre.pk)
     _require_write(actor, locked.unit)
     keys = {change.field for change in changes}
     data = _cadre_data(record, keys & set(SPEC_FIELDS), locked)
