@@ -45,7 +45,7 @@ def _selection(request: Request) -> Any:
     try:
         return selected_cadres(actor=request.user, params=request.query_params)
     except SelectionError as exc:
-        raise ValidationError({"detail": str(exc)}) from None
+        raise ValidationError(str(exc)) from None
 
 
 class CadreLrmxView(APIView):
