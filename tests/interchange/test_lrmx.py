@@ -11,6 +11,7 @@ import pytest
 from interchange.lrmx import WRITER_VERSION, cells_of, parse_lrmx, write_lrmx
 from interchange.record import diff_records
 from personnel.dates import Precision
+from tests.factories import id_number_for
 from tests.interchange import builders
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_missing_id_number_is_accepted():
 
 
 def test_id_number_that_contradicts_the_birth_month_is_an_error():
-    number = builders.id_number_for(datetime.date(1976, 3, 14), "1")
+    number = id_number_for(datetime.date(1976, 3, 14), "1")
     record = parse_lrmx(builders.lrmx(ShenFenZheng=number), "a.lrmx")
     assert any(i.column == "ShenFenZheng" and "不一致" in i.message for i in record.errors)
 
@@ -249,7 +250,7 @@ def test_writer_uses_the_editors_layout():
 
 
 def test_writer_fills_the_reform_fields_for_a_woman_from_her_sex():
-    number = builders.id_number_for(datetime.date(1970, 5, 9), "2")
+    number = id_number_for(datetime.date(1970, 5, 9), "2")
     record = parse_lrmx(
         builders.lrmx(
             XingBie="女",

@@ -64,6 +64,7 @@ def test_a_new_cadre_from_a_file_with_every_sub_record(county):
     cadre = Cadre.objects.get(pk=cadre.pk)
     assert cadre.name == "王小明" and cadre.unit == county["finance"]
     assert cadre.birth_date == datetime.date(1975, 3, 1)
+    assert cadre.political_status is not None and cadre.age_limit is not None
     assert cadre.political_status.code == "01" and cadre.party_join_date == datetime.date(1995, 6, 1)
     assert cadre.rewards_text == "2019年被评为甲县优秀共产党员"
     assert cadre.age_limit.code == "60"

@@ -124,9 +124,10 @@ def test_appraisal_text_it_cannot_read_is_reported():
 
 
 def test_party_cell_date_name_or_both():
-    assert texts.parse_party_cell("199506").date.value == month(1995, 6)
+    date = texts.parse_party_cell("199506").date
+    assert date is not None and date.value == month(1995, 6)
     cell = texts.parse_party_cell("民盟")
     assert cell.date is None and cell.party_name == "民盟"
     both = texts.parse_party_cell("199506；民盟")
-    assert both.date.value == month(1995, 6) and both.party_name == "民盟"
+    assert both.date is not None and both.date.value == month(1995, 6) and both.party_name == "民盟"
     assert texts.parse_party_cell("1995.13").error

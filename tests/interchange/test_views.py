@@ -127,7 +127,7 @@ def test_a_selection_as_a_zip_with_unique_names(world, full):
     response = browser(world, "owner").get(f"/cadres/lrmx.zip?ids={full.pk}&ids={twin.pk}")
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = sorted(zipfile.ZipFile(io.BytesIO(response.content)).namelist())
-    assert names == sorted([f"王小明_{full.id_number[-4:]}.lrmx", f"王小明_{twin.id_number[-4:]}.lrmx"])
+    assert names == sorted([f"王小明_{str(full.id_number)[-4:]}.lrmx", f"王小明_{str(twin.id_number)[-4:]}.lrmx"])
     same = make_cadre(world["finance_a"], name="王小明", id_number=None)
     same2 = make_cadre(world["finance_a"], name="王小明", id_number=None)
     response = browser(world, "owner").get(f"/cadres/lrmx.zip?ids={same.pk},{same2.pk}")
@@ -143,6 +143,7 @@ def test_the_docx_opens_and_holds_the_form(world, full):
         assert value in text, value
     assert len(document.inline_shapes) == 1  # the photo
     section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     # 学历学位: a merged cell spanning the two education rows.
     first = document.tables[0]
