@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from cadre import embedded_pg
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "personnel",
     "imports",
     "interchange",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -200,6 +202,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    # The alert checks (alerts.tasks): every cadre, every night.
+    "alerts-nightly-check": {"task": "alerts.nightly_check", "schedule": crontab(hour=2, minute=0)},
+}
 
 # Uploaded workbooks (issue 4): what a file may be before it is parsed. A
 # real roster of 100,000 rows and 25 columns is about 9 MB and expands to

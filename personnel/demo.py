@@ -1124,6 +1124,7 @@ class _Generator:
         plan: _Plan,
         as_of: datetime.date,
         now: datetime.datetime,
+        seed: int = 0,
     ) -> None:
         self.rng = rng
         self.codes = codes
@@ -1131,6 +1132,11 @@ class _Generator:
         self.as_of = as_of
         self.as_of_m = _month_index(as_of)
         self.now = now
+        # A second stream for the situations the alert checks look for
+        # (couples who both serve, a principal from the home county): drawing
+        # them from ``rng`` would shift every later value of the main stream.
+        self.links = random.Random(f"links-{seed}-{as_of.isoformat()}")  # noqa: S311 - synthetic data
+        self._spouse_pool: dict[tuple[object, str], list[tuple[str, datetime.date, str]]] = {}
         self._load_reference()
         self._index_units()
         # ID-number sequence counters: one bytearray per region code, two
@@ -1527,6 +1533,8 @@ class _Generator:
         native = self.place(area, 0.72)
         while post is not None and post.avoid_home and native == area.code:
             native = self.place(area, 0.0)
+        if post is not None and post.avoid_home and self.links.random() < 0.3:
+            native = area.code  # a rare breach of home-county avoidance, for the checks to find
         birthplace = native if rng.random() < 0.85 or area.tier != "county" else area.code
         name = self.name(sex, birth.year)
         name_pinyin, initials = self.pinyin_of(name)
@@ -1597,6 +1605,36 @@ class _Generator:
         self._education_rows(cadre_id, educations, batch)
         self._career_rows(cadre_id, unit, stages, educations, position, batch)
         self.family(cadre_id, name, sex, birth, area, batch)
+        self._link_spouse(batch, cadre_id, unit, name, sex, birth, id_number)
+
+    def _link_spouse(
+        self, batch: _Batch, cadre_id: int, unit: _UnitSpec, name: str, sex: str, birth: datetime.date, id_number: str
+    ) -> None:
+        """Some cadres are married to an earlier cadre of the same unit or
+        county: the spouse row then names that cadre (same name, birth date
+        and ID number), as a real 家庭成员 entry would."""
+        links = self.links
+        area = unit.area
+        spouse_codes = {self.codes.id(CodeTable.RELATION, "12"), self.codes.id(CodeTable.RELATION, "13")}
+        rows = [
+            i
+            for i in range(len(batch.family) - 1, max(-1, len(batch.family) - 12), -1)
+            if batch.family[i][0] == cadre_id and batch.family[i][1] in spouse_codes
+        ]
+        if rows and links.random() < 0.04:
+            pool = self._spouse_pool.get((unit.id if links.random() < 0.5 else area.code, sex), [])
+            candidates = [p for p in pool if abs(p[1].year - birth.year) <= 6]
+            if candidates:
+                spouse_name, spouse_birth, spouse_number = links.choice(candidates)
+                row = list(batch.family[rows[0]])
+                row[3], row[4], row[7] = spouse_name, spouse_birth, spouse_number
+                batch.family[rows[0]] = tuple(row)
+        other = "2" if sex == "1" else "1"
+        for key in ((unit.id, other), (area.code, other)):
+            pool = self._spouse_pool.setdefault(key, [])
+            pool.append((name, birth, id_number))
+            if len(pool) > 40:
+                del pool[0]
 
     def _work_start(self, educations: list[_Education]) -> int:
         """参加工作时间: the month after full-time schooling (sometimes a few
@@ -2152,7 +2190,7 @@ def _generate(
     summary.quota_rows = len(quotas)
     summary.leaders = leaders
 
-    generator = _Generator(rng=rng, codes=codes, plan=plan, as_of=summary.as_of, now=now)
+    generator = _Generator(rng=rng, codes=codes, plan=plan, as_of=summary.as_of, now=now, seed=seed)
     batch = _Batch()
     pending: list[int] = []
     done = 0

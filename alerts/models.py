@@ -1,0 +1,284 @@
+"""Alerts (预警): the policies the checks read, the check runs and their
+chunks, the alerts they raise with the staff's work on them, and the two
+kinds of record the rules need that the registry does not hold yet
+(influence-period records and cadre-to-cadre relations).
+
+Policies, influence records and relations are tracked by pghistory like the
+registry. Alerts are derived rows rewritten by every run; what people do
+with them (acknowledge, assign, resolve) and what the checks do (open,
+close, reopen) is kept in ``AlertEvent``, an append-only log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from alerts.rules import INFLUENCE_LABELS, POLICY_LABELS, RULE_LABELS, Severity
+from personnel.history import track
+from personnel.models import Cadre, Code, CodeTable
+
+RULE_CHOICES = [(rule.value, label) for rule, label in RULE_LABELS.items()]
+POLICY_CHOICES = [(key.value, label) for key, label in POLICY_LABELS.items()]
+INFLUENCE_CHOICES = [(kind.value, label) for kind, label in INFLUENCE_LABELS.items()]
+SEVERITY_CHOICES = [(Severity.NOTICE.value, "提示"), (Severity.WARNING.value, "预警"), (Severity.VIOLATION.value, "违规")]
+
+
+@track()
+class AlertPolicy(models.Model):
+    """One version of a policy: its parameters from ``effective_from`` on,
+    until a later version takes over. The checks read the version in force
+    at the check date."""
+
+    key = models.CharField("政策", max_length=20, choices=POLICY_CHOICES)
+    effective_from = models.DateField("生效日期")
+    params = models.JSONField("参数")
+    note = models.CharField("依据或说明", max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "预警政策"
+        verbose_name_plural = "预警政策"
+        ordering = ["key", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["key", "effective_from"], name="alert_policy_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}（自 {self.effective_from:%Y-%m-%d} 起）"
+
+
+class RunStatus(models.TextChoices):
+    PREPARING = "preparing", "准备中"
+    RUNNING = "running", "检查中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class CheckRun(models.Model):
+    """One check of every cadre. Split into chunks of cadre ids that any
+    worker may take; complete when every chunk is done."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    trigger = models.CharField("方式", max_length=12, choices=[("manual", "手动"), ("nightly", "每晚自动")])
+    check_date = models.DateField("检查基准日")
+    status = models.CharField("状态", max_length=12, choices=RunStatus.choices, default=RunStatus.PREPARING)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    chunk_total = models.PositiveIntegerField("分块数", default=0)
+    chunk_size = models.PositiveIntegerField("每块干部编号数", default=20000)
+    prepare_seconds = models.FloatField("准备用时（秒）", default=0)
+    # The policy versions in force at the check date, fixed when the run
+    # starts so that every chunk applies the same numbers.
+    policies = models.JSONField("适用政策", default=dict, blank=True)
+    counts = models.JSONField("各规则预警数", default=dict, blank=True)
+    seconds = models.JSONField("各规则用时（秒）", default=dict, blank=True)
+    opened = models.PositiveIntegerField("新增预警", default=0)
+    closed = models.PositiveIntegerField("自动关闭", default=0)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = "预警检查"
+        verbose_name_plural = "预警检查"
+        ordering = ["-created_at"]
+        constraints = [
+            # One run at a time: two runs would race to close each other's alerts.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status__in=["preparing", "running"]),
+                name="alert_one_active_run",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"预警检查 #{self.pk}（{self.check_date:%Y-%m-%d}）"
+
+
+class CheckChunk(models.Model):
+    """Cadre ids ``first_id``..``last_id`` of a run. Done when its alerts
+    are written, in the same transaction: a chunk is all or nothing."""
+
+    run = models.ForeignKey(CheckRun, verbose_name="检查", on_delete=models.CASCADE, related_name="chunks")
+    first_id = models.BigIntegerField("起始编号")
+    last_id = models.BigIntegerField("截止编号")
+    done = models.BooleanField("已完成", default=False)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    counts = models.JSONField("各规则预警数", default=dict, blank=True)
+    seconds = models.JSONField("各规则用时（秒）", default=dict, blank=True)
+    opened = models.PositiveIntegerField("新增预警", default=0)
+    closed = models.PositiveIntegerField("自动关闭", default=0)
+
+    class Meta:
+        verbose_name = "检查分块"
+        verbose_name_plural = "检查分块"
+        ordering = ["run", "first_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "first_id"], name="alert_chunk_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.first_id}-{self.last_id}"
+
+
+class AlertState(models.TextChoices):
+    OPEN = "open", "待处理"
+    ACKNOWLEDGED = "acknowledged", "已知悉"
+    RESOLVED = "resolved", "已处理"
+    CLOSED = "closed", "已消除"
+
+
+ACTIVE_STATES = (AlertState.OPEN, AlertState.ACKNOWLEDGED)
+
+
+class Alert(models.Model):
+    """A rule's finding about a cadre, unique on (cadre, rule, cause): a
+    rerun updates it in place. ``anchor_id`` is the cadre id whose chunk
+    raises it (the cadre itself, or for a relative pair the lower id), so
+    that the chunk can close the alerts it no longer finds."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="alerts")
+    rule = models.CharField("规则", max_length=20, choices=RULE_CHOICES)
+    cause_key = models.CharField("原因标识", max_length=80)
+    anchor_id = models.BigIntegerField("检查编号")
+    severity = models.CharField("级别", max_length=10, choices=SEVERITY_CHOICES)
+    message = models.TextField("说明")
+    facts = models.JSONField("依据数据", default=dict)
+    due_date = models.DateField("到期日", null=True, blank=True)
+    state = models.CharField("状态", max_length=14, choices=AlertState.choices, default=AlertState.OPEN)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField("处理意见", blank=True)
+    created_at = models.DateTimeField("发现时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    closed_at = models.DateTimeField("消除时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        ordering = ["due_date", "id"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "rule", "cause_key"], name="alert_unique_cause")]
+        indexes = [
+            models.Index(fields=["rule", "anchor_id"], name="alert_rule_anchor_idx"),
+            models.Index(fields=["state", "rule"], name="alert_state_rule_idx"),
+            models.Index(fields=["due_date"], name="alert_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} · {self.cadre_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", "发现"
+    REOPENED = "reopened", "再次发现"
+    CLOSED = "closed", "自动消除"
+    ACKNOWLEDGED = "acknowledged", "知悉"
+    ASSIGNED = "assigned", "交办"
+    RESOLVED = "resolved", "办结"
+
+
+class AlertEvent(models.Model):
+    """What happened to an alert, by whom (a person, or a check run)."""
+
+    alert = models.ForeignKey(Alert, verbose_name="预警", on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField("事项", max_length=14, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    run = models.ForeignKey(
+        CheckRun, verbose_name="检查", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "预警处理记录"
+        verbose_name_plural = "预警处理记录"
+        ordering = ["alert", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+@track()
+class InfluenceRecord(models.Model):
+    """诫勉 or a sanction with its date: the start of an influence period
+    (DOMAIN.md 6.2). Kept here until the oversight work has its screens."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="influence_records")
+    kind = models.CharField("类别", max_length=24, choices=INFLUENCE_CHOICES)
+    decided_on = models.DateField("决定日期")
+    authority = models.CharField("决定机关", max_length=100, blank=True)
+    document_no = models.CharField("文号", max_length=60, blank=True)
+    reason = models.CharField("事由", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "诫勉和处分"
+        verbose_name_plural = "诫勉和处分"
+        ordering = ["cadre", "-decided_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "kind", "decided_on"], name="influence_once_per_decision")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.decided_on:%Y-%m-%d}"
+
+
+@track()
+class CadreRelation(models.Model):
+    """A family relation between two cadres recorded directly (when the
+    family records do not show it): ``relative`` is ``cadre``'s
+    ``relation`` (GB4761, as on the family form)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="relations")
+    relative = models.ForeignKey(Cadre, verbose_name="亲属（干部）", on_delete=models.CASCADE, related_name="+")
+    relation = models.ForeignKey(
+        Code,
+        verbose_name="称谓",
+        on_delete=models.PROTECT,
+        limit_choices_to={"table": CodeTable.RELATION},
+        related_name="+",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "干部亲属关系"
+        verbose_name_plural = "干部亲属关系"
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "relative"], name="cadre_relation_once"),
+            models.CheckConstraint(condition=~Q(cadre=models.F("relative")), name="cadre_relation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} → {self.relative_id}"
+
+
+class Kinship(models.Model):
+    """The related pairs of cadres as the last run's preparation found them
+    (family records matched to cadres, and the recorded relations), lower id
+    first. Rebuilt at the start of every run; read by the chunks."""
+
+    low = models.BigIntegerField("编号较小的干部")
+    high = models.BigIntegerField("编号较大的干部")
+    relation_code = models.CharField("称谓代码", max_length=8)
+    matched_by = models.CharField("匹配方式", max_length=12)
+
+    class Meta:
+        verbose_name = "亲属关系（检查用）"
+        verbose_name_plural = "亲属关系（检查用）"
+        constraints = [models.UniqueConstraint(fields=["low", "high"], name="kinship_pair_once")]
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}"

@@ -1,0 +1,300 @@
+"""Every write of the alerts app: starting and resuming check runs, the
+staff's work on alerts, the policies, influence records and relations.
+
+Each service is atomic and checks the actor's rights itself, so the web
+pages and the API cannot differ. Background work is enqueued after commit.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.access import scope_of
+from accounts.models import Role, User
+from alerts import policies as policy_selectors
+from alerts.models import (
+    ACTIVE_STATES,
+    Alert,
+    AlertEvent,
+    AlertPolicy,
+    AlertState,
+    CadreRelation,
+    CheckRun,
+    EventKind,
+    InfluenceRecord,
+    RunStatus,
+)
+from alerts.rules import PolicyKey, policy_from_params, policy_to_params
+from personnel.history import history_context
+from personnel.models import Cadre
+
+if TYPE_CHECKING:
+    from accounts.access import Actor
+
+DEFAULT_CHUNK_SIZE = 20_000
+
+
+class RunAlreadyActive(Exception):
+    """A check is already under way; the message says which."""
+
+    def __init__(self, run: CheckRun) -> None:
+        super().__init__(f"已有一次预警检查正在进行（#{run.pk}），请等待其完成")
+        self.run = run
+
+
+# --- who may do what ----------------------------------------------------------------
+
+
+def can_run_checks(actor: Actor | None) -> bool:
+    """Org staff start checks (DOMAIN.md 1: they run batch checks)."""
+    return scope_of(actor).can_write_any
+
+
+def can_acknowledge(actor: Actor | None, alert: Alert) -> bool:
+    """Org staff over the cadre's unit, and the unit's own clerk (who is
+    told to prepare what the department will need)."""
+    scope = scope_of(actor)
+    path = alert.cadre.unit.path
+    return scope.can_write_path(path) or (scope.has_role(Role.UNIT_CLERK) and scope.can_read_path(path))
+
+
+def can_handle(actor: Actor | None, alert: Alert) -> bool:
+    """Assigning and resolving is the department's decision."""
+    return scope_of(actor).can_write_path(alert.cadre.unit.path)
+
+
+def can_edit_policies(actor: Actor | None) -> bool:
+    """Policies are configuration: the system administrator's (三员分立:
+    the accounts-and-configuration role), who sees no cadre data."""
+    return scope_of(actor).has_role(Role.SYSTEM_ADMIN)
+
+
+# --- runs -------------------------------------------------------------------------------
+
+
+def active_run() -> CheckRun | None:
+    return CheckRun.objects.filter(status__in=[RunStatus.PREPARING, RunStatus.RUNNING]).first()
+
+
+def run_start(
+    *,
+    actor: Actor | None,
+    trigger: str = "manual",
+    check_date: datetime.date | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+) -> CheckRun:
+    """Start a check of every cadre (the policies in force at the check date
+    are fixed on the run) and enqueue its preparation after commit. Refused
+    while another run is under way: use ``run_resume`` for that one."""
+    if actor is not None and not can_run_checks(actor):
+        raise PermissionDenied("只有组织部干部科工作人员可以发起预警检查")
+    if chunk_size < 1:
+        raise ValidationError("分块大小应为正整数")
+    on = check_date or timezone.localdate()
+    user = actor if isinstance(actor, User) else None
+    try:
+        with transaction.atomic():
+            run = CheckRun.objects.create(
+                started_by=user,
+                trigger=trigger,
+                check_date=on,
+                chunk_size=chunk_size,
+                policies=policy_selectors.snapshot(on),
+            )
+            transaction.on_commit(lambda: _enqueue_prepare(run.pk))
+    except IntegrityError:
+        current = active_run()
+        if current is None:
+            raise
+        raise RunAlreadyActive(current) from None
+    return run
+
+
+def run_resume(*, run: CheckRun) -> list[int]:
+    """Enqueue what is left of an unfinished run (after a worker died, or a
+    message was lost): its preparation, or its chunks not done. Safe to call
+    any number of times: a chunk already done is skipped by the worker."""
+    from alerts import tasks
+
+    run.refresh_from_db()
+    if run.status == RunStatus.PREPARING:
+        transaction.on_commit(lambda: _enqueue_prepare(run.pk))
+        return []
+    if run.status != RunStatus.RUNNING:
+        return []
+    pending = list(run.chunks.filter(done=False).values_list("pk", flat=True))
+    transaction.on_commit(lambda: tasks.enqueue_chunks(pending))
+    return pending
+
+
+def run_start_or_resume(*, actor: Actor | None, trigger: str) -> CheckRun:
+    """The nightly job, and the button: resume the unfinished run if there
+    is one, else start a new one."""
+    current = active_run()
+    if current is not None:
+        run_resume(run=current)
+        return current
+    try:
+        return run_start(actor=actor, trigger=trigger)
+    except RunAlreadyActive as exc:
+        run_resume(run=exc.run)
+        return exc.run
+
+
+def _enqueue_prepare(run_id: int) -> None:
+    from alerts import tasks
+
+    tasks.prepare_run.delay(run_id)
+
+
+# --- alerts -------------------------------------------------------------------------------
+
+
+def _lock(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update().select_related("cadre__unit").get(pk=alert.pk)
+
+
+def _event(alert: Alert, kind: EventKind, actor: Actor | None, note: str = "") -> None:
+    AlertEvent.objects.create(alert=alert, kind=kind, actor=actor if isinstance(actor, User) else None, note=note)
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: Actor | None, alert: Alert, note: str = "") -> Alert:
+    """知悉: someone responsible has seen the alert. Only an open alert can
+    be acknowledged; acknowledging twice is harmless."""
+    alert = _lock(alert)
+    if not can_acknowledge(actor, alert):
+        raise PermissionDenied("您没有处理该预警的权限")
+    if alert.state == AlertState.ACKNOWLEDGED:
+        return alert
+    if alert.state != AlertState.OPEN:
+        raise ValidationError(f"该预警{alert.get_state_display()}，无需再确认知悉")
+    alert.state = AlertState.ACKNOWLEDGED
+    alert.save(update_fields=["state", "updated_at"])
+    _event(alert, EventKind.ACKNOWLEDGED, actor, note.strip())
+    return alert
+
+
+@transaction.atomic
+def alert_assign(*, actor: Actor | None, alert: Alert, assignee: User, note: str = "") -> Alert:
+    """交办: give the alert to a colleague who may handle it."""
+    alert = _lock(alert)
+    if not can_handle(actor, alert):
+        raise PermissionDenied("只有该干部所在管理权限范围内的组织部工作人员可以交办预警")
+    if not alert.is_active:
+        raise ValidationError("该预警已处理或已消除，不能再交办")
+    if not can_handle(assignee, alert):
+        raise ValidationError({"assignee": "承办人须为该干部所在管理权限范围内的组织部工作人员"})
+    alert.assigned_to = assignee
+    alert.save(update_fields=["assigned_to", "updated_at"])
+    _event(alert, EventKind.ASSIGNED, actor, f"交办给{assignee}" + (f"：{note.strip()}" if note.strip() else ""))
+    return alert
+
+
+@transaction.atomic
+def alert_resolve(*, actor: Actor | None, alert: Alert, note: str) -> Alert:
+    """办结 with a note saying what was done (交流、退休手续、回避调整 …).
+    A resolved alert stays resolved while its cause remains."""
+    alert = _lock(alert)
+    if not can_handle(actor, alert):
+        raise PermissionDenied("只有该干部所在管理权限范围内的组织部工作人员可以办结预警")
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "办结预警须填写处理意见"})
+    if not alert.is_active:
+        raise ValidationError("该预警已处理或已消除")
+    alert.state = AlertState.RESOLVED
+    alert.note = note
+    alert.save(update_fields=["state", "note", "updated_at"])
+    _event(alert, EventKind.RESOLVED, actor, note)
+    return alert
+
+
+ALERT_ACTIVE_STATES = ACTIVE_STATES
+
+
+# --- policies ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_set(
+    *, actor: Actor | None, key: PolicyKey, effective_from: datetime.date, params: dict[str, Any], note: str = ""
+) -> AlertPolicy:
+    """A new version of a policy from ``effective_from`` (or a change of the
+    version starting that day). The values are checked by reading them into
+    the policy's dataclass; history is written by the triggers."""
+    if actor is not None and not can_edit_policies(actor):
+        raise PermissionDenied("只有系统管理员可以修改预警政策")
+    try:
+        value = policy_from_params(key, params)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"政策参数有误：{exc}") from exc
+    for name, number in policy_to_params(value).items():
+        if isinstance(number, int) and number < 0:
+            raise ValidationError({name: "不能为负数"})
+    with history_context(actor=actor):
+        policy, _created = AlertPolicy.objects.update_or_create(
+            key=key.value,
+            effective_from=effective_from,
+            defaults={
+                "params": policy_to_params(value),
+                "note": note.strip(),
+                "changed_by": actor if isinstance(actor, User) else None,
+            },
+        )
+    return policy
+
+
+# --- influence records and relations -------------------------------------------------------
+
+
+def _writable_cadre(actor: Actor | None, cadre: Cadre) -> Cadre:
+    locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
+    if actor is not None and not scope_of(actor).can_write_path(locked.unit.path):
+        raise PermissionDenied("该干部不在您的管理权限范围内，不能修改")
+    return locked
+
+
+@transaction.atomic
+def influence_record_save(*, actor: Actor | None, record: InfluenceRecord) -> InfluenceRecord:
+    """Record 诫勉 or a sanction (its influence period starts on its date)."""
+    cadre = _writable_cadre(actor, record.cadre)
+    record.full_clean()
+    with history_context(actor=actor):
+        record.save()
+        Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
+    return record
+
+
+@transaction.atomic
+def influence_record_delete(*, actor: Actor | None, record: InfluenceRecord) -> None:
+    cadre = _writable_cadre(actor, record.cadre)
+    with history_context(actor=actor):
+        record.delete()
+        Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def cadre_relation_save(*, actor: Actor | None, relation: CadreRelation) -> CadreRelation:
+    """Record that two cadres are relatives; the actor must be able to write
+    the first and see the second."""
+    _writable_cadre(actor, relation.cadre)
+    if actor is not None and not scope_of(actor).can_read_path(relation.relative.unit.path):
+        raise PermissionDenied("该亲属不在您的查看范围内")
+    relation.full_clean()
+    with history_context(actor=actor):
+        relation.save()
+    return relation
+
+
+@transaction.atomic
+def cadre_relation_delete(*, actor: Actor | None, relation: CadreRelation) -> None:
+    _writable_cadre(actor, relation.cadre)
+    with history_context(actor=actor):
+        relation.delete()

@@ -1,0 +1,45 @@
+"""Celery tasks of the checks. Each takes ids and is safe to run twice: a
+run is prepared once (under a lock on its row), a chunk is checked once
+(under a lock on its row, done in the same transaction as its alerts)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from cadre.celery import app
+
+logger = logging.getLogger(__name__)
+
+
+@app.task(name="alerts.prepare_run")  # type: ignore[untyped-decorator]
+def prepare_run(run_id: int) -> None:
+    from alerts import engine
+    from alerts.models import CheckRun
+
+    run = CheckRun.objects.filter(pk=run_id).first()
+    if run is None:
+        return
+    pending = engine.prepare(run)
+    enqueue_chunks(pending)
+
+
+@app.task(name="alerts.check_chunk")  # type: ignore[untyped-decorator]
+def check_chunk(chunk_id: int) -> None:
+    from alerts import engine
+
+    if engine.process_chunk(chunk_id):
+        logger.info("alert check run finished with chunk %s", chunk_id)
+
+
+@app.task(name="alerts.nightly_check")  # type: ignore[untyped-decorator]
+def nightly_check() -> None:
+    """Celery beat: start tonight's run, or finish an interrupted one."""
+    from alerts import services
+
+    services.run_start_or_resume(actor=None, trigger="nightly")
+
+
+def enqueue_chunks(chunk_ids: Iterable[int]) -> None:
+    for chunk_id in chunk_ids:
+        check_chunk.delay(chunk_id)
