@@ -55,4 +55,4 @@ def seed_influence_records(*, as_of: datetime.date) -> int:
             [InfluenceKind.ADMONISHMENT.value, as_of, as_of.year - 1, InfluenceKind.ADMONISHMENT.value],
         )
         added += cursor.rowcount
-    return added
+    return int(added)

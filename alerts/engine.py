@@ -38,7 +38,7 @@ from alerts.policies import from_snapshot
 from alerts.rules import Finding, Holder, PolicyInForce, PolicyKey, Rule
 from personnel.models import CadreStatus, RetirementCategory
 from personnel.policy import retirement_policy
-from personnel.rules import RetirementPolicy
+from personnel.rules import RetirementPolicy, add_months
 
 Policies = dict[PolicyKey, PolicyInForce]
 
@@ -171,7 +171,7 @@ def check_retirement(first: int, last: int, on: datetime.date, policies: Policie
     policy = policies[PolicyKey.RETIREMENT]
     p: rules.RetirementAlertPolicy = policy.value
     bases = {category.value: retirement_policy(category.value).base_age_years for category in RetirementCategory}
-    horizon = rules.add_months(on.replace(day=1), p.within_months + 1)
+    horizon = add_months(on.replace(day=1), p.within_months + 1)
     sql = f"""
         SELECT c.id, c.birth_date, {_CATEGORY_SQL} AS category, {_BASE_OVERRIDE_SQL} AS base
         FROM personnel_cadre c LEFT JOIN personnel_code al ON al.id = c.age_limit_id
@@ -270,7 +270,7 @@ def check_influence(first: int, last: int, on: datetime.date, policies: Policies
         FROM alerts_influencerecord r JOIN personnel_cadre c ON c.id = r.cadre_id
         WHERE r.cadre_id BETWEEN %s AND %s AND c.status = '{ACTIVE}' AND r.decided_on <= %s AND r.decided_on > %s
     """  # noqa: S608 - a constant
-    earliest = rules.add_months(on.replace(day=1), -longest - 1)
+    earliest = add_months(on.replace(day=1), -longest - 1)
     found = []
     for record_id, cadre_id, kind, decided_on in _rows(sql, [first, last, on, earliest]):
         finding = rules.influence(record_id=record_id, kind=kind, decided_on=decided_on, on=on, policy=policy)
@@ -343,15 +343,16 @@ def rebuild_kinship() -> int:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM alerts_kinship")
         cursor.execute(KINSHIP_SQL)
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
 
 def chunk_bounds(chunk_size: int) -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT min(id), max(id) FROM personnel_cadre")
         low, high = cursor.fetchone() or (None, None)
-    if low is None:
+    if low is None or high is None:
         return []
+    low, high = int(low), int(high)
     return [(start, min(start + chunk_size - 1, high)) for start in range(low, high + 1, chunk_size)]
 
 

@@ -22,7 +22,11 @@ from personnel.models import Cadre, Code, CodeTable
 RULE_CHOICES = [(rule.value, label) for rule, label in RULE_LABELS.items()]
 POLICY_CHOICES = [(key.value, label) for key, label in POLICY_LABELS.items()]
 INFLUENCE_CHOICES = [(kind.value, label) for kind, label in INFLUENCE_LABELS.items()]
-SEVERITY_CHOICES = [(Severity.NOTICE.value, "提示"), (Severity.WARNING.value, "预警"), (Severity.VIOLATION.value, "违规")]
+SEVERITY_CHOICES = [
+    (Severity.NOTICE.value, "提示"),
+    (Severity.WARNING.value, "预警"),
+    (Severity.VIOLATION.value, "违规"),
+]
 
 
 @track()
@@ -36,7 +40,12 @@ class AlertPolicy(models.Model):
     params = models.JSONField("参数")
     note = models.CharField("依据或说明", max_length=300, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     changed_at = models.DateTimeField("修改时间", auto_now=True)
 
@@ -154,7 +163,12 @@ class Alert(models.Model):
     due_date = models.DateField("到期日", null=True, blank=True)
     state = models.CharField("状态", max_length=14, choices=AlertState.choices, default=AlertState.OPEN)
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.TextField("处理意见", blank=True)
     created_at = models.DateTimeField("发现时间", auto_now_add=True)
@@ -195,7 +209,12 @@ class AlertEvent(models.Model):
     alert = models.ForeignKey(Alert, verbose_name="预警", on_delete=models.CASCADE, related_name="events")
     kind = models.CharField("事项", max_length=14, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     run = models.ForeignKey(
         CheckRun, verbose_name="检查", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -468,9 +468,7 @@ def age_cutoff(
         rule=Rule.AGE_CUTOFF,
         cause_key=f"cutoff:{post_level}",
         severity=Severity.WARNING,
-        message=(
-            f"{who}，{birth_date:%Y.%m} 出生，早于 {cutoff:%Y-%m-%d}，应退出现任领导岗位（{policy.source}）"
-        ),
+        message=(f"{who}，{birth_date:%Y.%m} 出生，早于 {cutoff:%Y-%m-%d}，应退出现任领导岗位（{policy.source}）"),
         due_date=on,
         facts={"birth_date": birth_date.isoformat(), "cutoff": cutoff.isoformat(), "level": post_level},
     )
@@ -571,9 +569,7 @@ MATCH_LABELS = {
 }
 
 
-def kinship(
-    *, me: Holder, other: Holder, relation_code: str, matched_by: str, policy: PolicyInForce
-) -> Finding | None:
+def kinship(*, me: Holder, other: Holder, relation_code: str, matched_by: str, policy: PolicyInForce) -> Finding | None:
     """The alert on ``me`` for a relative ``other`` in a conflicting post."""
     p: KinshipPolicy = policy.value
     conflict = kinship_conflict(me, other, relation_code, p)
@@ -661,12 +657,19 @@ def probation(
     days_left = (end - on).days
     if days_left > p.notice_days:
         return None
-    when = f"已于 {end:%Y-%m-%d} 届满，尚未转正定级" if days_left < 0 else f"将于 {end:%Y-%m-%d} 届满（还有 {days_left} 天）"
+    when = (
+        f"已于 {end:%Y-%m-%d} 届满，尚未转正定级"
+        if days_left < 0
+        else f"将于 {end:%Y-%m-%d} 届满（还有 {days_left} 天）"
+    )
     return Finding(
         rule=Rule.PROBATION,
         cause_key=f"probation:{start.isoformat()}",
         severity=Severity.VIOLATION if days_left < 0 else Severity.NOTICE,
-        message=f"试用期 {p.probation_months} 个月，自 {start:%Y-%m-%d} 起，{when}；提前 {p.notice_days} 天预警（{policy.source}）",
+        message=(
+            f"试用期 {p.probation_months} 个月，自 {start:%Y-%m-%d} 起，{when}；"
+            f"提前 {p.notice_days} 天预警（{policy.source}）"
+        ),
         due_date=end,
         facts={"start": start.isoformat(), "end": end.isoformat(), "days_left": days_left},
     )

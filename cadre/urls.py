@@ -10,5 +10,7 @@ urlpatterns = [
     path("", include("personnel.urls")),
     path("", include("imports.urls")),
     path("api/v1/", include("personnel.api.urls")),
+    path("api/v1/", include("alerts.api.urls")),
+    path("", include("alerts.urls")),
     path("admin/", admin.site.urls),
 ]
