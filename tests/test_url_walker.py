@@ -90,10 +90,10 @@ def all_routes() -> list[Route]:
 
 # Readers of A's cadre data among the personas: the leader's grant covers A.
 A_DATA_READERS: dict[str, set[str]] = {
-    r"^admin:personnel_": {"leader_a"},
-    r"^(personnel|api):": {"leader_a"},
     # The roster export is a list of the cadres the persona may read.
     r"^imports:roster-export$": {"leader_a"},
+    r"^admin:(personnel|alerts)_": {"leader_a"},
+    r"^(personnel|api|alerts|alerts-api):": {"leader_a"},
 }
 # Writers among the personas, by route: the separated admins in their own areas.
 WRITERS: dict[str, set[str]] = {
@@ -103,6 +103,10 @@ WRITERS: dict[str, set[str]] = {
     r"^admin:personnel_code_": {"system_admin"},
     # Anyone who may read cadres may ask for an export of them (their own job row).
     r"^api:exportjob-list$": {"clerk_b", "leader_a", "org_staff_b", "api_client_b"},
+    # Policies are configuration (the system administrator's); any org staff
+    # may start a check of every cadre (a run row, no cadre data).
+    r"^alerts:policy-edit$": {"system_admin"},
+    r"^alerts:run-start$": {"org_staff_b"},
     # Changing one's own password changes one's own account row.
     r"^admin:password_change$": {
         "clerk_b",
@@ -134,6 +138,7 @@ def world(db: Any) -> dict[str, Any]:
     birth = datetime.date(1978, 3, 1)
     cadre_a = make_cadre(unit_a, name="甲秘密", birth_date=birth, current_post="甲秘职务")
     make_cadre(unit_b, name="乙某某")
+    relative_a = make_cadre(unit_a, name="甲秘亲属", birth_date=datetime.date(1980, 1, 1))
     post_level = code(table=CodeTable.POST_LEVEL).first() or Code.objects.create(
         table=CodeTable.POST_LEVEL, code="1A31", name="县处级正职"
     )
@@ -153,6 +158,26 @@ def world(db: Any) -> dict[str, Any]:
         "jurisdiction": jur_a,
         "leadershipquota": LeadershipQuota.objects.create(unit=unit_a, post_level=post_level, count=2),
     }
+    from alerts.models import Alert, CadreRelation, CheckRun, InfluenceRecord
+
+    objects["alert"] = Alert.objects.create(
+        cadre=cadre_a,
+        rule="rotation_post",
+        cause_key="x",
+        anchor_id=cadre_a.pk,
+        severity="violation",
+        message="甲秘预警",
+    )
+    objects["checkrun"] = CheckRun.objects.create(trigger="manual", check_date=birth, status="done")
+    objects["influencerecord"] = InfluenceRecord.objects.create(
+        cadre=cadre_a, kind="admonishment", decided_on=birth, reason="甲秘事由"
+    )
+    objects["cadrerelation"] = CadreRelation.objects.create(
+        cadre=cadre_a,
+        relative=relative_a,
+        relation=code(table=CodeTable.RELATION).first() or Code.objects.create(table="GB4761", code="13", name="妻子"),
+        note="甲秘关系",
+    )
     clerk_a = make_user("clerk_a", Role.UNIT_CLERK, unit=unit_a)
     objects["user"] = clerk_a
     objects["roleassignment"] = clerk_a.role_assignments.get()
@@ -244,7 +269,21 @@ def sample_kwargs(route: Route, world: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # Routes with arguments that the generic rules above don't cover.
-SAMPLES: dict[str, Any] = {}
+SAMPLES: dict[str, Any] = {
+    **{
+        f"alerts:{name}": (lambda world: {"alert_id": world["objects"]["alert"].pk})
+        for name in ("detail", "acknowledge", "assign", "resolve")
+    },
+    **{
+        f"alerts:{name}": (lambda world: {"run_id": world["objects"]["checkrun"].pk})
+        for name in ("run-detail", "run-progress")
+    },
+    "alerts:policy-edit": lambda world: {"key": "rotation"},
+    **{
+        f"alerts-api:alert-{name}": (lambda world: {"pk": world["objects"]["alert"].pk})
+        for name in ("detail", "acknowledge")
+    },
+}
 # Routes without a name, by their full regex: the literal path to request.
 UNNAMED_PATHS: dict[str, str] = {"admin/(?P<url>.*)$": "/admin/no-such-page/"}
 
@@ -313,6 +352,14 @@ WATCHED_TABLES = [
     "imports_importfile",
     "imports_importrow",
     "imports_exportjob",
+    "alerts_alert",
+    "alerts_alertevent",
+    "alerts_alertpolicy",
+    "alerts_checkrun",
+    "alerts_checkchunk",
+    "alerts_influencerecord",
+    "alerts_cadrerelation",
+    "alerts_kinship",
 ]
 
 
