@@ -1625,7 +1625,11 @@ class _Generator:
             pool = self._spouse_pool.get((unit.id if links.random() < 0.5 else area.code, sex), [])
             candidates = [p for p in pool if abs(p[1].year - birth.year) <= 6]
             if candidates:
-                spouse_name, spouse_birth, spouse_number = links.choice(candidates)
+                chosen = links.choice(candidates)
+                spouse_name, spouse_birth, spouse_number = chosen
+                for key in ((unit.id, sex), (area.code, sex)):  # nobody is married twice
+                    with contextlib.suppress(ValueError):
+                        self._spouse_pool.get(key, []).remove(chosen)
                 row = list(batch.family[rows[0]])
                 row[3], row[4], row[7] = spouse_name, spouse_birth, spouse_number
                 batch.family[rows[0]] = tuple(row)

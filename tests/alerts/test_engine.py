@@ -244,18 +244,26 @@ def test_sql_prefilters_agree_with_the_pure_rules_at_the_boundaries(world):
 
     expected: set[tuple[int, str]] = set()
     for person in Cadre.objects.select_related("post_level").filter(status=CadreStatus.ACTIVE):
-        code = person.post_level.code if person.post_level else None
+        post_code = person.post_level.code if person.post_level else None
         candidates = [
             rules.rotation_deputy(
-                post_level=code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
+                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
             ),
             rules.rotation_post(
-                post_level=code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
+                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
             ),
-            rules.term_limit(post_level=code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]),
-            rules.level_tenure(post_level=code, level_date=person.post_level_date, on=ON, policy=p[PolicyKey.ROTATION]),
+            rules.term_limit(
+                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
+            ),
+            rules.level_tenure(
+                post_level=post_code, level_date=person.post_level_date, on=ON, policy=p[PolicyKey.ROTATION]
+            ),
             rules.age_cutoff(
-                sex=person.sex, birth_date=person.birth_date, post_level=code, on=ON, policy=p[PolicyKey.AGE_CUTOFF]
+                sex=person.sex,
+                birth_date=person.birth_date,
+                post_level=post_code,
+                on=ON,
+                policy=p[PolicyKey.AGE_CUTOFF],
             ),
             rules.retirement(
                 birth_date=person.birth_date,
@@ -264,7 +272,7 @@ def test_sql_prefilters_agree_with_the_pure_rules_at_the_boundaries(world):
                 policy=p[PolicyKey.RETIREMENT],
             ),
             rules.probation(
-                post_level=code,
+                post_level=post_code,
                 start=person.post_level_date or person.current_post_date,
                 on=ON,
                 policy=p[PolicyKey.PROBATION],

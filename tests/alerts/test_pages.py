@@ -56,7 +56,7 @@ def test_org_staff_see_their_jurisdictions_alerts_with_counts(checked):
     body = response.content.decode()
     assert response.status_code == 200
     assert "甲久任" in body and "甲镇长" in body and "乙久任" not in body
-    by_rule = dict((rule.value, n) for rule, _label, n in response.context["by_rule"])
+    by_rule = {rule.value: n for rule, _label, n in response.context["by_rule"]}
     assert by_rule[Rule.ROTATION_POST] == 2 and by_rule[Rule.ROTATION_DEPUTY] == 1
     assert {row["name"] for row in response.context["by_unit"]} == {"甲县财政局", "甲县城关镇"}
 
@@ -141,7 +141,8 @@ def test_export_holds_the_filtered_scoped_list(checked):
     client = client_for(checked, "clerk_a")
     response = client.get(reverse("alerts:export"))
     assert response.status_code == 200
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
     names = [row[0].value for row in workbook.active.iter_rows(min_row=2)]
     assert sorted(names) == ["甲久任", "甲副局"]
 
@@ -156,7 +157,7 @@ def test_start_a_run_and_follow_its_progress(checked, django_capture_on_commit_c
     client = client_for(checked, "staff_a")
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("alerts:run-start"))
-    run = CheckRun.objects.order_by("-pk").first()
+    run = CheckRun.objects.order_by("-pk")[0]
     assert response.status_code == 302 and response["Location"] == reverse("alerts:run-detail", args=[run.pk])
     assert run.started_by == checked["users"]["staff_a"] and run.trigger == "manual"
     assert len(callbacks) == 1  # the preparation, enqueued after commit
