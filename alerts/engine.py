@@ -248,7 +248,9 @@ def check_home_county(first: int, last: int, on: datetime.date, policies: Polici
         JOIN personnel_unit u ON u.id = c.unit_id
         JOIN personnel_code pl ON pl.id = c.post_level_id
         WHERE c.id BETWEEN %s AND %s AND c.status = %s AND c.native_place_code <> ''
-          AND pl.code = ANY(%s) AND c.current_post ~ ANY(%s)
+          -- The level as ids first: the regular expressions then run on leaders only.
+          AND c.post_level_id IN (SELECT id FROM personnel_code WHERE "table" = 'ZB09' AND code = ANY(%s))
+          AND c.current_post ~ ANY(%s)
     """
     rows = _rows(sql, [first, last, ACTIVE, list(p.leadership_levels), list(p.post_patterns)])
     found = []

@@ -30,7 +30,7 @@ class AlertFilterForm(forms.Form):
         """The filters of a valid form; an untouched form lists the alerts
         still to work on."""
         data = self.cleaned_data if self.is_valid() else {}
-        state = data.get("state", "active") if "state" in self.data else "active"
+        state = data.get("state", "") if "state" in self.data else "active"
         return AlertFilters(
             rule=data.get("rule") or "",
             unit_id=data.get("unit"),

@@ -34,7 +34,11 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: HttpRequest) -> tuple[AlertFilterForm, Any]:
-    form = AlertFilterForm(request.GET)
+    # A first visit lists what is still to work on; the form always sends
+    # ``state`` (empty for 全部), so a submitted or bookmarked list is exact.
+    data = request.GET.copy()
+    data.setdefault("state", "active")
+    form = AlertFilterForm(data)
     return form, selectors.alert_list_visible_to(actor=request.user, filters=form.filters())
 
 
