@@ -204,3 +204,30 @@ def test_policy_form_refuses_a_bad_pattern(checked):
     data.update({"effective_from": "2026-01-01", "post_patterns": "县委书记$\n([未闭合"})
     assert client.post(url, data).status_code == 400
     assert not AlertPolicy.objects.filter(key="home_county", effective_from=D(2026, 1, 1)).exists()
+
+
+def test_alert_list_takes_the_same_queries_for_more_rows(checked):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(checked, "staff_a")
+    client.get(reverse("alerts:center"))  # warm the session and scope
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("alerts:center")).status_code == 200
+        return len(captured)
+
+    few = queries()
+    from tests.alerts.conftest import level
+
+    for index in range(10):
+        cadre(
+            checked["units"]["town_a"],
+            f"甲多{index}",
+            current_post_date=D(2012, 1, 1),
+            post_level=level("1A41"),
+        )
+    run_checks()
+    assert Alert.objects.count() > 12
+    assert queries() == few
