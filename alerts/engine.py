@@ -334,6 +334,7 @@ KINSHIP_SQL = """
           ON y.name = f.name AND date_trunc('month', y.birth_date) = date_trunc('month', f.birth_date)
         JOIN personnel_code rc ON rc.id = f.relation_id
         WHERE f.id_number = '' AND f.birth_date IS NOT NULL AND NOT f.is_deceased AND y.id <> f.cadre_id
+          AND (rc.code = ANY(%s)) = (y.sex = '1')
     ) pairs
     ORDER BY least(x, y), greatest(x, y), priority
 """
@@ -344,7 +345,7 @@ def rebuild_kinship() -> int:
     relation wins over an ID-number match, which wins over a name match)."""
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM alerts_kinship")
-        cursor.execute(KINSHIP_SQL)
+        cursor.execute(KINSHIP_SQL, [list(rules.MALE_RELATION_CODES)])
         return int(cursor.rowcount)
 
 
@@ -525,4 +526,5 @@ def _complete(run: CheckRun) -> None:
     run.opened, run.closed = opened, closed
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "seconds", "opened", "closed", "status", "finished_at"])
+    run.error = ""  # a chunk that failed before was retried and is done now
+    run.save(update_fields=["counts", "seconds", "opened", "closed", "status", "finished_at", "error"])

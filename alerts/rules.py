@@ -154,6 +154,16 @@ IN_LAW = "in_law"
 KINSHIP_CLASS_LABELS = {SPOUSE: "夫妻关系", LINEAL: "直系血亲", COLLATERAL: "三代以内旁系血亲", IN_LAW: "近姻亲"}
 
 
+# GB4761 relations whose holder is a man (the rest name women): a family
+# record matched to a cadre by name and birth month must agree with the
+# cadre's sex, which rules out most namesakes born in the same month.
+MALE_RELATION_CODES = (
+    "10", "12", "14", "16", "17", "20", "21", "22", "23", "24", "25", "26", "27", "27A", "27B", "27C", "27D",
+    "27E", "36", "38", "40", "42", "44", "45", "48", "50", "52", "56", "57", "58", "60", "62", "64", "66", "68",
+    "69", "72", "73", "76", "78",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class KinshipPolicy:
     """任职回避 between relatives (DOMAIN.md 6.4), with GB4761 codes sorted

@@ -27,9 +27,18 @@ def prepare_run(run_id: int) -> None:
 @app.task(name="alerts.check_chunk")  # type: ignore[untyped-decorator]
 def check_chunk(chunk_id: int) -> None:
     from alerts import engine
+    from alerts.models import CheckChunk, CheckRun
 
-    if engine.process_chunk(chunk_id):
-        logger.info("alert check run finished with chunk %s", chunk_id)
+    try:
+        if engine.process_chunk(chunk_id):
+            logger.info("alert check run finished with chunk %s", chunk_id)
+    except Exception as exc:
+        # The chunk's transaction is rolled back and it stays to do; the run
+        # shows why, and resuming it (the button, or the next night) retries.
+        run_id = CheckChunk.objects.filter(pk=chunk_id).values_list("run_id", flat=True).first()
+        if run_id is not None:
+            CheckRun.objects.filter(pk=run_id).update(error=f"分块 {chunk_id} 检查失败：{exc}"[:2000])
+        raise
 
 
 @app.task(name="alerts.nightly_check")  # type: ignore[untyped-decorator]

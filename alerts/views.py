@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.access import scope_of, units_visible_to
 from accounts.views import browser_login_required
 from alerts import selectors, services
-from alerts.forms import AlertFilterForm, AssignForm, NoteForm, PolicyForm, ResolveForm
+from alerts.forms import PARAM_LABELS, AlertFilterForm, AssignForm, NoteForm, PolicyForm, ResolveForm
 from alerts.models import AlertPolicy, RunStatus
 from alerts.policies import policy_rows_in_force
 from alerts.rules import POLICY_LABELS, RULE_LABELS, PolicyKey, policy_defaults
@@ -268,11 +268,26 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     for row in AlertPolicy.objects.select_related("changed_by").order_by("key", "-effective_from"):
         versions.setdefault(row.key, []).append(row)
     policies = [
-        {"key": key.value, "label": POLICY_LABELS[key], "current": in_force[key], "versions": versions.get(key, [])}
+        {
+            "key": key.value,
+            "label": POLICY_LABELS[key],
+            "current": in_force[key],
+            "params": _readable(in_force[key]),
+            "versions": versions.get(key, []),
+        }
         for key in PolicyKey
     ]
     context = {"policies": policies, "can_edit": services.can_edit_policies(request.user)}
     return render(request, "alerts/policies.html", context)
+
+
+def _readable(row: AlertPolicy | None) -> list[tuple[str, str]]:
+    if row is None:
+        return []
+    return [
+        (PARAM_LABELS.get(name, name), "、".join(map(str, value)) if isinstance(value, list) else str(value))
+        for name, value in row.params.items()
+    ]
 
 
 @require_http_methods(["GET", "POST"])

@@ -290,3 +290,33 @@ def test_sql_prefilters_agree_with_the_pure_rules_at_the_boundaries(world):
         Rule.RETIREMENT,
         Rule.PROBATION,
     }
+
+
+def test_a_namesake_of_the_wrong_sex_is_no_relative(world):
+    head = world["long_a"]
+    namesake = cadre(world["units"]["finance_a"], "甲同名", sex="1", current_post="科员", birth_date=D(1983, 3, 3))
+    FamilyMember.objects.create(cadre=head, relation=relation("13"), name="甲同名", birth_date=D(1983, 3, 1))
+    run_checks()
+    assert Rule.KINSHIP not in rules_of(namesake)
+
+
+def test_a_failing_chunk_leaves_its_error_on_the_run_and_nothing_half_done(world, monkeypatch):
+    from alerts import tasks
+
+    run = services.run_start(actor=None, check_date=ON, chunk_size=1000)
+    (chunk_id,) = engine.prepare(run)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("数据库连接中断")
+
+    monkeypatch.setattr(engine, "write_findings", broken)
+    with pytest.raises(RuntimeError):
+        tasks.check_chunk(chunk_id)
+    run.refresh_from_db()
+    assert "数据库连接中断" in run.error and run.status == RunStatus.RUNNING
+    assert not Alert.objects.exists() and not CheckChunk.objects.get(pk=chunk_id).done
+    monkeypatch.undo()
+    services.run_resume(run=run)
+    tasks.check_chunk(chunk_id)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE and run.error == "" and Alert.objects.exists()
