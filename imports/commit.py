@@ -15,7 +15,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
+import pgtrigger
+from django.apps import apps
+from django.db import DatabaseError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -72,7 +74,7 @@ def _insert_cadres_sql() -> tuple[str, list[Any]]:
     sql = (
         f"INSERT INTO {Cadre._meta.db_table} ({', '.join(columns)}) "  # noqa: S608
         f"SELECT {', '.join(expressions)} FROM {ImportRow._meta.db_table} r "
-        "WHERE r.job_id = %s AND r.status = 'new' ORDER BY r.row_number"
+        "WHERE r.job_id = %s AND r.status = 'new'"
     )
     return sql, params
 
@@ -110,8 +112,7 @@ def _insert_educations_sql(*, status: str) -> str:
         f"INSERT INTO {edu} (cadre_id, kind, education_id, degree_id, school, major, start_date, end_date, "
         "is_highest, sort_order) "
         f"SELECT {cadre_id}, e.key, (e.value->>'education_id')::bigint, (e.value->>'degree_id')::bigint, "
-        f"COALESCE(e.value->>'school', ''), '', NULL, NULL, false, 0 {source} WHERE {where} "
-        "ORDER BY r.row_number, e.key"
+        f"COALESCE(e.value->>'school', ''), '', NULL, NULL, false, 0 {source} WHERE {where}"
     )
 
 
@@ -161,24 +162,77 @@ def _conflicts(job: ImportJob) -> list[str]:
     return [f"第{row}行{name}" for row, name in [*stale, *taken]]
 
 
+# The history triggers of the two tables the commit writes. The commit
+# writes their history rows itself, one INSERT … SELECT per statement, from
+# the rows the statement returns: the same rows the triggers would write
+# (every column, the label, the time, the context), at a fraction of the
+# cost of a PL/pgSQL call and a single-row INSERT for each of 100,000 rows.
+_TRIGGERS = (
+    "personnel.Cadre:insert_insert",
+    "personnel.Cadre:update_update",
+    "personnel.Education:insert_insert",
+    "personnel.Education:update_update",
+)
+
+
+def _with_history(model: type[models.Model], statement: str, label: str, returning: str = "*") -> str:
+    """``statement`` (an INSERT or UPDATE … RETURNING *) wrapped so that the
+    same statement writes the history rows of what it wrote, under the
+    current history context."""
+    event_model = apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+    columns: list[str] = []
+    values: list[str] = []
+    for field in event_model._meta.concrete_fields:
+        column = str(field.column)
+        if column == "pgh_id":
+            continue
+        columns.append(f'"{column}"')
+        if column == "pgh_created_at":
+            values.append("NOW()")
+        elif column == "pgh_label":
+            values.append(f"'{label}'")
+        elif column == "pgh_obj_id":
+            values.append("w.id")
+        elif column == "pgh_context_id":
+            values.append("pgh.context_id")
+        else:
+            values.append(f'w."{column}"')
+    return (
+        f"WITH w AS ({statement} RETURNING {returning}), "  # noqa: S608 - names from the models
+        # The trigger function that writes (once) and names the context row.
+        "pgh AS (SELECT _pgh_attach_context() AS context_id) "
+        f"INSERT INTO {event_model._meta.db_table} ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM w CROSS JOIN pgh"
+    )
+
+
 def _apply(job: ImportJob) -> dict[str, int]:
     counts = {"inserted": 0, "updated": 0}
+    # pgtrigger's own switch, set for this transaction only (not through
+    # pgtrigger.ignore(): its statement prefix would hide pghistory's).
+    ignored = sorted(trigger.get_pgid(model) for model, trigger in pgtrigger.registered(*_TRIGGERS))
     with connection.cursor() as cursor:
-        # Deferred FK checks make the history triggers' row-by-row work
-        # quadratic in one big transaction; checking each row as written
-        # keeps the commit linear.
+        # Foreign keys checked as each row is written, not all at the end.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SELECT set_config('pgtrigger.ignore', %s, true)", ["{" + ",".join(ignored) + "}"])
         if job.count_new:
             sql, params = _insert_cadres_sql()
-            cursor.execute(sql, [*params, job.pk])
+            cursor.execute(_with_history(Cadre, sql, "insert"), [*params, job.pk])
             counts["inserted"] = cursor.rowcount
-            cursor.execute(_insert_educations_sql(status=RowStatus.NEW), [job.pk])
+            cursor.execute(
+                _with_history(Education, _insert_educations_sql(status=RowStatus.NEW), "insert"),
+                [job.pk],
+            )
         if job.count_changed:
             sql, params = _update_cadres_sql()
-            cursor.execute(sql, [*params, job.pk])
+            cursor.execute(_with_history(Cadre, sql, "update", "c.*"), [*params, job.pk])
             counts["updated"] = cursor.rowcount
-            cursor.execute(_update_educations_sql(), [job.pk])
-            cursor.execute(_insert_educations_sql(status=RowStatus.CHANGED), [job.pk])
+            cursor.execute(_with_history(Education, _update_educations_sql(), "update", "x.*"), [job.pk])
+            cursor.execute(
+                _with_history(Education, _insert_educations_sql(status=RowStatus.CHANGED), "insert"),
+                [job.pk],
+            )
+        cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
     if counts["inserted"] != job.count_new or counts["updated"] != job.count_changed:
         raise CommitRefused("预览之后有人员记录被他人修改，导入已取消；请重新上传文件，核对预览后再确认")
     return counts
@@ -205,7 +259,7 @@ def commit_job(job_id: int) -> ImportJob:
         except CommitRefused as exc:
             job.status = ImportStatus.FAILED
             job.message = exc.message
-        except IntegrityError:
+        except DatabaseError:
             logger.exception("commit of import job %s violated a constraint", job.pk)
             job.status = ImportStatus.FAILED
             job.message = (

@@ -11,7 +11,7 @@ import pytest
 
 from imports.models import ImportRow, ImportStatus, RowStatus
 from personnel.models import Cadre
-from tests.factories import make_cadre
+from tests.factories import id_number_for, make_cadre
 from tests.imports.helpers import person, roster, upload
 
 
@@ -193,3 +193,28 @@ def test_every_problem_of_a_file_is_reported_at_once(county: dict[str, Any]) -> 
     assert job.error_count >= 5
     assert not job.can_commit
     assert Cadre.objects.count() == 1
+
+
+def test_the_fast_id_number_check_agrees_with_the_rules() -> None:
+    import random
+
+    from imports.validation import fast_id_number
+    from personnel import rules
+
+    rng = random.Random(5)
+    samples = [
+        id_number_for(datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(25000)), "1")
+        for _ in range(300)
+    ]
+    samples += [s[:17] + rng.choice("0123456789X") for s in samples[:300]]  # wrong check characters, mostly
+    samples += ["110105194902301234", "11010519491231002X", "11010519491231002x", "1101051949123100", "ABC"]
+    for number in samples:
+        fast = fast_id_number(number)
+        try:
+            slow = rules.parse_id_number(number)
+        except rules.IdNumberError:
+            slow = None
+        if fast is not None:
+            assert fast == slow, number
+        elif slow is not None:
+            assert number != slow.number, number  # only numbers needing normalization take the slow path
