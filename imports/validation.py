@@ -28,6 +28,7 @@ from python_calamine import CalamineWorkbook
 from accounts.access import scope_of
 from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.roster import (
+    FIELDS,
     FIELDS_BY_KEY,
     FULL_TIME,
     IDENTITY_LABELS,
@@ -573,12 +574,12 @@ class RosterValidator:
         data: dict[str, Any] = {}
         changes: list[list[str]] = []
         for key, value in values.items():
-            f = FIELDS_BY_KEY[key]
-            if f.education_kind or key == "id_number":
+            f = _COMPARED.get(key)
+            if f is None:
                 continue
-            old, new, same = self._pair(f, stored, value)
-            if not same:
-                changes.append([key, f.label, old, new])
+            difference = self._differs(f, stored, value)
+            if difference is not None:
+                changes.append([key, f.label, *difference])
                 data.update(self._columns(f, value))
         for kind, parts in self._education_values(values).items():
             row_id, education_id, degree_id, school = existing.educations.get(kind, (None, None, None, ""))
@@ -617,42 +618,55 @@ class RosterValidator:
     def _unit_path(self, unit_id: int) -> str:
         return Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
 
-    def _pair(self, f: RosterField, stored: dict[str, Any], value: Any) -> tuple[str, str, bool]:
-        """(old shown, new shown, equal) for one field of a stored person."""
-        if f.kind is Kind.DATE:
+    def _differs(self, f: RosterField, stored: dict[str, Any], value: Any) -> tuple[str, str] | None:
+        """None when the row's value is what is stored, else (old, new) as
+        shown in the preview. Equality is decided first and cheaply: most
+        values of most rows are unchanged."""
+        kind = f.kind
+        if kind is Kind.DATE:
             current = stored[f.target]  # type: ignore[index]
-            if dates_equal(current, value):
-                return "", "", True
-            shown = year_month(current) if f.key == "birth_date" else date_text(current)
-            return shown, str(value), False
-        if f.kind is Kind.CODE:
-            current = stored[f"{f.target}_id"]
-            return self.code_names.get(current, "") if current else "", value.name, current == value.pk
-        if f.kind is Kind.CODE_OR_TEXT:
-            current_id = stored[f"{f.target}_id"]
+            if current is not None and dates_equal(current, value):
+                return None
+            return (year_month(current) if f.key == "birth_date" else date_text(current)), str(value)
+        if kind is Kind.CODE:
+            current = stored[_ID_KEYS[f.key]]
+            if current == value.pk:
+                return None
+            return (self.code_names.get(current, "") if current else ""), value.name
+        if kind is Kind.NAME or kind is Kind.TEXT:
+            current = stored[f.target]  # type: ignore[index]
+            if current == value or clean_text(current) == value:
+                return None
+            return current, value
+        if kind is Kind.PLACE:
+            current = stored[f.target]  # type: ignore[index]
+            if current == value[0] or clean_text(current) == value[0]:
+                return None
+            return current, value[0]
+        if kind is Kind.CODE_OR_TEXT:
+            current_id = stored[_ID_KEYS[f.key]]
             current_text = stored[f"{f.target}_text"]
             old = self.code_names.get(current_id, "") if current_id else current_text
-            kind, content = value
-            if kind == "code":
-                return old, content.name, current_id == content.pk
-            return old, content, clean_text(old) == content
-        if f.kind is Kind.PLACE:
-            current = stored[f.target]  # type: ignore[index]
-            return current, value[0], current == value[0] or clean_text(current) == value[0]
-        if f.kind is Kind.SEX:
+            code_or_text, content = value
+            if code_or_text == "code":
+                return None if current_id == content.pk else (old, content.name)
+            return None if clean_text(old) == content else (old, content)
+        if kind is Kind.SEX:
             current = stored["sex"]
-            return SEX_LABELS.get(current, current), SEX_LABELS[value], current == value
-        if f.kind is Kind.CHOICE:
+            return None if current == value else (SEX_LABELS.get(current, current), SEX_LABELS[value])
+        if kind is Kind.CHOICE:
             current = stored["identity_category"]
-            return IDENTITY_LABELS.get(current, current), IDENTITY_LABELS[value], current == value
-        if f.kind is Kind.UNIT:
+            return None if current == value else (IDENTITY_LABELS.get(current, current), IDENTITY_LABELS[value])
+        if kind is Kind.UNIT:
             current = stored["unit_id"]
-            return self.unit_names.get(current, ""), self.unit_names.get(value, ""), current == value
-        if f.kind is Kind.NAME:
-            current = stored["name"]
-            return current, value, "".join(current.split()) == value
-        current = stored[f.target]  # type: ignore[index]
-        return current, value, current == value or clean_text(current) == value
+            return None if current == value else (self.unit_names.get(current, ""), self.unit_names.get(value, ""))
+        raise AssertionError(kind)
+
+
+# The roster fields compared with a stored person's own columns (education
+# is compared apart, the ID number is what matched them).
+_COMPARED = {f.key: f for f in FIELDS if not f.education_kind and f.kind not in (Kind.ID_NUMBER, Kind.SKIP)}
+_ID_KEYS = {f.key: f"{f.target}_id" for f in FIELDS if f.target}
 
 
 # --- the job ------------------------------------------------------------------------------------
