@@ -43,6 +43,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cadre.settings")
 
 
 def _rss_mb() -> float:
+    """Peak resident memory of this process. VmHWM, not getrusage: Linux
+    carries ru_maxrss across exec, so a child would report its parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
