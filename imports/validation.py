@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from io import BytesIO
+from operator import mul
 from typing import Any
 
 from django.db import connection, transaction
@@ -94,7 +95,7 @@ def fast_id_number(text: str) -> rules.IdNumberInfo | None:
     two agree."""
     if len(text) != 18 or not _DIGITS.issuperset(text[:17]) or text[17] not in _ID_CHECK:
         return None
-    total = sum(int(ch) * w for ch, w in zip(text, _ID_WEIGHTS, strict=False))
+    total = sum(map(mul, map(int, text[:17]), _ID_WEIGHTS))
     if _ID_CHECK[total % 11] != text[17]:
         return None
     try:
@@ -630,7 +631,7 @@ class RosterValidator:
             return (year_month(current) if f.key == "birth_date" else date_text(current)), str(value)
         if kind is Kind.CODE:
             current = stored[_ID_KEYS[f.key]]
-            if current == value.pk:
+            if current == value.id:
                 return None
             return (self.code_names.get(current, "") if current else ""), value.name
         if kind is Kind.NAME or kind is Kind.TEXT:
@@ -649,7 +650,7 @@ class RosterValidator:
             old = self.code_names.get(current_id, "") if current_id else current_text
             code_or_text, content = value
             if code_or_text == "code":
-                return None if current_id == content.pk else (old, content.name)
+                return None if current_id == content.id else (old, content.name)
             return None if clean_text(old) == content else (old, content)
         if kind is Kind.SEX:
             current = stored["sex"]
