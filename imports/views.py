@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from io import BytesIO
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -136,30 +137,28 @@ def import_status(request: HttpRequest, job_id: int) -> JsonResponse:
     )
 
 
-@require_POST
-@browser_login_required
-def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+def _act(request: HttpRequest, job_id: int, action: Any, done: str) -> HttpResponse:
+    """Confirm or cancel, then back to the job with what happened."""
     job = job_for_actor(request.user, job_id)
     try:
-        services.import_commit(actor=request.user, job=job)  # type: ignore[arg-type]
+        action(actor=request.user, job=job)
     except services.ImportRefused as exc:
         messages.error(request, exc.message)
     else:
-        messages.info(request, "已确认，正在导入…")
+        messages.info(request, done)
     return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
+
+
+@require_POST
+@browser_login_required
+def import_commit(request: HttpRequest, job_id: int) -> HttpResponse:
+    return _act(request, job_id, services.import_commit, "已确认，正在导入…")
 
 
 @require_POST
 @browser_login_required
 def import_cancel(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = job_for_actor(request.user, job_id)
-    try:
-        services.import_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
-    except services.ImportRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.info(request, "已取消本次导入，系统中的数据未作任何修改")
-    return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
+    return _act(request, job_id, services.import_cancel, "已取消本次导入，系统中的数据未作任何修改")
 
 
 @require_safe
