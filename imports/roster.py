@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from personnel.codes import CodeIndex, code_index, normalize
@@ -626,10 +627,12 @@ def split_combined_education(raw: str, levels: CodeMatcher, degrees: CodeMatcher
     return text, ""
 
 
+@lru_cache(maxsize=65536)
 def year_month(value: datetime.date | None) -> str:
     return f"{value:%Y.%m}" if value else ""
 
 
+@lru_cache(maxsize=65536)
 def date_text(value: datetime.date | None) -> str:
     """A stored date as the roster writes it: the day only when it is known
     (the registry keeps a year-month as the first of the month)."""

@@ -326,6 +326,11 @@ def _text(value: str) -> str:
     return value[:MAX_CELL_CHARS]
 
 
+# Anything that needs more than copying into the XML: characters to drop or
+# escape, line breaks, leading or trailing spaces, a formula's first character.
+_PLAIN = re.compile(r"[^\x00-\x1f&<>\ufffe\uffff\s=+\-@#][^\x00-\x1f&<>\ufffe\uffff]*(?<!\s)")
+
+
 def _cell_xml(ref: str, value: CellValue, style: int | None) -> str:
     if value is None or value == "":
         return f'<c r="{ref}" s="{style}"/>' if style else ""
@@ -334,6 +339,9 @@ def _cell_xml(ref: str, value: CellValue, style: int | None) -> str:
     if isinstance(value, int | float):
         style_attr = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{style_attr}><v>{value!r}</v></c>'
+    if (style is None or style == STYLE_TEXT) and len(value) < 1000 and _PLAIN.fullmatch(value):
+        # Most cells: nothing to clean, escape or quote.
+        return f'<c r="{ref}" s="{STYLE_TEXT}" t="inlineStr"><is><t>{value}</t></is></c>'
     text = _text(value)
     if style is None or style == STYLE_TEXT:
         style = STYLE_TEXT_QUOTED if text.startswith(FORMULA_START) or text in ERROR_LITERALS else STYLE_TEXT
