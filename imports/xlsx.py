@@ -130,15 +130,64 @@ def _check_zip(entries: list[zipfile.ZipInfo]) -> None:
         )
 
 
-_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_PROLOG_LIMIT = 1 << 20
+
+
+def _prolog(stream: IO[bytes]) -> bytes | None:
+    """The part's prolog: everything before the root element, skipping the
+    XML declaration, processing instructions, comments and whitespace.
+    None when a DTD (<!DOCTYPE …>) or stray text stands there, or the
+    prolog is absurdly long."""
+    buffer = b""
+    position = 0
+    while True:
+        if len(buffer) - position < 4096 and len(buffer) < _PROLOG_LIMIT:
+            chunk = stream.read(65536)
+            buffer += chunk
+        rest = buffer[position:]
+        stripped = rest.lstrip()
+        position += len(rest) - len(stripped)
+        if not stripped:
+            return buffer
+        if stripped.startswith(b"<?"):
+            terminator = b"?>"
+        elif stripped.startswith(b"<!--"):
+            terminator = b"-->"
+        elif stripped.startswith(b"<!") or not stripped.startswith(b"<"):
+            return None  # a DOCTYPE before the root, or text no XML may hold there
+        else:
+            return buffer[:position]
+        end = buffer.find(terminator, position)
+        if end < 0:
+            if len(buffer) >= _PROLOG_LIMIT:
+                return None
+            continue
+        position = end + len(terminator)
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    """A DTD can only stand before the root element, so the start of each
-    part tells; an XML part with one is refused rather than parsed."""
+    """A DTD can only stand before the root element: the prolog of each part
+    is read (past declarations, comments and processing instructions) and a
+    part with a DTD is refused rather than parsed. Parts in another encoding
+    than UTF-8 (which Excel never writes) are refused too, since their bytes
+    would hide a DTD from this check."""
     with archive.open(entry) as stream:
-        head = stream.read(4096)
-    if _DTD.search(head):
+        head = stream.read(4)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+            raise RejectedFile(f"工作簿部件“{entry.filename}”不是 UTF-8 编码，出于安全原因拒绝导入")
+
+        class _Rewound:
+            def __init__(self) -> None:
+                self.head = head
+
+            def read(self, size: int) -> bytes:
+                if self.head:
+                    data, self.head = self.head, b""
+                    return data + stream.read(max(size - len(data), 0))
+                return stream.read(size)
+
+        prolog = _prolog(_Rewound())  # type: ignore[arg-type]
+    if prolog is None:
         raise RejectedFile(f"工作簿部件“{entry.filename}”含有文档类型定义（DTD），出于安全原因拒绝导入")
 
 

@@ -141,3 +141,24 @@ def test_encrypted_entries_are_refused() -> None:
     data[first_central + 8] |= 0x1
     with pytest.raises(RejectedFile, match="加密"):
         inspect_workbook(bytes(data))
+
+
+def test_a_dtd_hidden_behind_a_long_comment_is_found(county: dict[str, Any]) -> None:
+    data = roster(GOOD)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    if sheet.startswith("<?xml"):
+        declaration, _, body = sheet.partition("?>")
+        declaration += "?>"
+    else:
+        declaration, body = "", sheet
+    padding = "<!--" + "x" * 20000 + "-->" + ("<?pi " + "y" * 9000 + "?>\n") * 3
+    evil = f'{declaration}{padding}<!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]>{body}'
+    assert "DTD" in _rejected(county, rezip(data, replace={"xl/worksheets/sheet1.xml": evil.encode()}))
+
+
+def test_a_utf16_part_is_refused(county: dict[str, Any]) -> None:
+    data = roster(GOOD)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        styles = archive.read("xl/styles.xml").decode()
+    assert "UTF-8" in _rejected(county, rezip(data, replace={"xl/styles.xml": styles.encode("utf-16")}))
