@@ -245,13 +245,18 @@ class RosterValidator:
         self.progress(total // 5, total)
         # Pass 2: everything else, row by row.
         done = 0
+        cells = [
+            (column, f.key, convert, f.kind is Kind.EDU_COMBINED, f)
+            for column, f, convert in plan
+            if f.kind is not Kind.ID_NUMBER
+        ]
         for index, info in ids.items():
             row = rows[index]
             width = len(row)
             result = RowResult(row_number=index + 1)
             values: dict[str, Any] = {}
-            for column, f, convert in plan:
-                if column >= width or f.kind is Kind.ID_NUMBER:
+            for column, key, convert, combined, f in cells:
+                if column >= width:
                     continue
                 cell = row[column]
                 if cell == "" or cell is None:
@@ -261,9 +266,9 @@ class RosterValidator:
                 except CellError as exc:
                     result.error(column, f.label, str(exc))
                     continue
-                if value is None or value == "":
+                if value is None or (value.__class__ is str and not value):
                     continue
-                if f.kind is Kind.EDU_COMBINED:
+                if combined:
                     prefix = "ft" if f.education_kind == FULL_TIME else "is"
                     level, degree = value
                     if level is not None:
@@ -271,7 +276,7 @@ class RosterValidator:
                     if degree is not None:
                         values.setdefault(f"{prefix}_degree", degree)
                     continue
-                values[f.key] = value
+                values[key] = value
             if isinstance(info, CellError):
                 result.error(id_column, "公民身份号码", str(info))
             elif info is not None:
