@@ -7,6 +7,8 @@ If-Match, and acknowledging twice is harmless."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
@@ -53,7 +55,7 @@ class AlertViewSet(viewsets.GenericViewSet[Alert]):
         if cadre:
             if not cadre.isdigit():
                 raise ValidationError({"cadre": ["干部 id 应为整数"]})
-            filters = type(filters)(**{**filters.__dict__, "cadre_id": int(cadre)})
+            filters = dataclasses.replace(filters, cadre_id=int(cadre))
         queryset = (
             selectors.alert_list_visible_to(actor=request.user, filters=filters)
             .select_related("cadre__unit", "assigned_to")

@@ -6,6 +6,7 @@ unit's alerts."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -82,3 +83,28 @@ def test_clerk_sees_only_their_units_alerts(live_server, page: Page, county):
     table = page.locator("table[data-section=alerts]")
     expect(table.get_by_role("link", name="张久任")).to_be_visible()
     expect(table.get_by_role("link", name="王镇长")).to_have_count(0)
+
+
+def test_a_check_started_in_the_browser_shows_its_progress_until_done(live_server, page: Page, county):
+    from pathlib import Path
+
+    from celery.contrib.testing.worker import start_worker
+
+    from alerts import tasks  # noqa: F401 - registers the tasks with the app
+    from cadre.celery import app
+
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        folder = app.conf.broker_transport_options.get(key)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+    base = live_server.url
+    login(page, base, "officer")
+    page.goto(f"{base}/alerts/")
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        page.get_by_role("button", name="立即检查全部干部").click()
+        expect(page.get_by_role("heading", name=re.compile(r"^预警检查 #\d+$"))).to_be_visible()
+        expect(page.locator("progress")).to_be_visible()
+        # The page polls the run's progress and reloads itself when it is done.
+        expect(page.locator("[data-field=status]")).to_have_text("已完成", timeout=30_000)
+    expect(page.locator("[data-section=per-rule]")).to_contain_text("任同一职务满年限必须交流")
+    expect(page.locator("[data-field=percent]")).to_have_text("100%")
