@@ -175,3 +175,14 @@ def test_export_then_import_of_an_unchanged_list_changes_nothing(db: Any) -> Non
     # And one edited cell is exactly one change.
     job = upload(staff, root, edit(output.getvalue(), {(2, "现任职务"): "改过的职务"}))
     assert (job.count_changed, job.count_unchanged) == (1, job.rows_total - 1)
+
+
+def test_a_cadre_deleted_in_raw_sql_clears_the_staged_reference(county: dict[str, Any]) -> None:
+    cadre = make_cadre(county["finance"], name="张明", current_post="科员")
+    row = person("张明", cadre.birth_date, **{"公民身份号码": cadre.id_number, "现任职务": "副局长"})
+    job = upload(county["staff"], county["root"], roster([row]))
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("DELETE FROM personnel_cadre WHERE id = %s", [cadre.pk])
+    job = commit(county["staff"], job)
+    assert job.status == ImportStatus.FAILED
