@@ -23,8 +23,9 @@ from rest_framework.response import Response
 from accounts.access import unit_for_actor
 from imports import services
 from imports.exports import fields_from, roster_filename, template_bytes
+from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
 from imports.marked import marked_workbook
-from imports.models import ExportJob, ExportStatus, ImportJob, ImportRow, RowStatus
+from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportRow, RowStatus
 from imports.roster import TEMPLATE_FIELDS
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
 from personnel.api.pagination import PageNumberPagination
@@ -55,18 +56,28 @@ class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
 
 class ImportRowSerializer(serializers.ModelSerializer[ImportRow]):
     changes = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(help_text="干部任免审批表文件的提示（不影响导入）")
 
     class Meta:
         model = ImportRow
-        fields = ["row_number", "status", "name", "id_number", "cadre", "match_note", "changes", "errors"]
+        fields = ["row_number", "source", "status", "name", "id_number", "cadre", "match_note", "changes", "errors",
+                  "warnings"]  # fmt: skip
         read_only_fields = fields
 
     def get_changes(self, row: ImportRow) -> list[dict[str, str]]:
         return [{"field": c[0], "label": c[1], "old": c[2], "new": c[3]} for c in row.changes]
 
+    def get_warnings(self, row: ImportRow) -> list[dict[str, str]]:
+        warnings: list[dict[str, str]] = row.data.get("warnings", []) if row.job.kind == ImportKind.LRMX else []
+        return warnings
+
 
 class UploadSerializer(serializers.Serializer[Any]):
-    file = serializers.FileField(help_text="花名册 .xlsx 文件", error_messages={"required": "请上传花名册文件"})
+    file = serializers.FileField(
+        help_text="花名册 .xlsx 文件；或干部任免审批表：.lrmx 文件、.lrm 文件、含这些文件的 .zip 压缩包",
+        error_messages={"required": "请上传花名册或干部任免审批表文件"},
+    )
+    pic = serializers.FileField(required=False, help_text=".lrm 文件的照片（同名 .pic 文件），可不传")
     unit = serializers.IntegerField(help_text="导入到的单位 id", error_messages={"required": "请指定导入单位"})
 
 
@@ -116,8 +127,12 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
         return Response(ImportJobSerializer(job_for_actor(request.user, pk)).data)
 
     @extend_schema(
-        summary="上传花名册",
-        description="上传后返回导入任务（202）；校验在后台进行，轮询任务直到状态为 validated（待确认）或 rejected。",
+        summary="上传花名册或干部任免审批表",
+        description=(
+            "上传 .xlsx 花名册，或干部任免审批表（.lrmx；.lrm 及其照片 pic；含这些文件的 .zip），类型按文件判断"
+            "（任务的 kind 为 roster 或 lrmx）。上传后返回导入任务（202）；校验在后台进行，"
+            "轮询任务直到状态为 validated（待确认）或 rejected。"
+        ),
         request={"multipart/form-data": UploadSerializer},
         responses={202: ImportJobSerializer},
     )
@@ -126,9 +141,24 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
         form.is_valid(raise_exception=True)
         unit = unit_for_actor(request.user, form.validated_data["unit"])
         upload = form.validated_data["file"]
-        data = upload.read(settings.CADRE_IMPORT_MAX_BYTES + 1)
+        pic = form.validated_data.get("pic")
+        limit = settings.CADRE_IMPORT_MAX_BYTES
+        data = upload.read(limit + 1)
+        kind = upload_kind(upload.name, data)
         try:
-            job = services.import_upload(actor=request.user, unit=unit, filename=upload.name, data=data)  # type: ignore[arg-type]
+            if pic is not None and kind != ImportKind.LRMX:
+                raise UploadRefused("照片文件（.pic）只能与 .lrm 文件一起上传")
+            payload = upload_payload(upload.name, data, pic.read(limit + 1) if pic is not None else None)
+        except UploadRefused as exc:
+            raise ValidationError({"pic": [exc.message]}) from None
+        try:
+            job = services.import_upload(
+                actor=request.user,  # type: ignore[arg-type]
+                unit=unit,
+                filename=upload.name,
+                data=payload,
+                kind=kind,
+            )
         except services.ImportRefused as exc:
             raise ValidationError({"file": [exc.message]}) from None
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -141,7 +171,7 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
     @action(detail=True, methods=["get"])
     def rows(self, request: Request, pk: str) -> Response:
         job = job_for_actor(request.user, pk)
-        rows = ImportRow.objects.filter(job=job).order_by("row_number")
+        rows = ImportRow.objects.filter(job=job).select_related("job").order_by("row_number")
         wanted = request.query_params.get("status")
         if wanted:
             if wanted not in RowStatus.values:

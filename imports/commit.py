@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.access import scope_of
-from imports.models import ImportJob, ImportRow, ImportStatus, RowStatus
+from imports.models import ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.roster import CADRE_COLUMNS
 from personnel.history import history_context
 from personnel.models import Cadre, Education, Unit
@@ -248,14 +248,19 @@ def commit_job(job_id: int) -> ImportJob:
             return job
         try:
             with transaction.atomic(), history_context(actor=job.committed_by, import_job=job.pk, source="import"):
-                _check_scope(job)
-                conflicts = _conflicts(job)
-                if conflicts:
-                    raise CommitRefused(
-                        f"{'、'.join(conflicts)}的记录在预览之后已被修改、删除或新建，导入已取消；"
-                        "请重新上传文件，核对预览后再确认"
-                    )
-                _apply(job)
+                if job.kind == ImportKind.LRMX:
+                    from imports.lrmx_import import commit_lrmx
+
+                    commit_lrmx(job)
+                else:
+                    _check_scope(job)
+                    conflicts = _conflicts(job)
+                    if conflicts:
+                        raise CommitRefused(
+                            f"{'、'.join(conflicts)}的记录在预览之后已被修改、删除或新建，导入已取消；"
+                            "请重新上传文件，核对预览后再确认"
+                        )
+                    _apply(job)
         except CommitRefused as exc:
             job.status = ImportStatus.FAILED
             job.message = exc.message

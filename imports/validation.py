@@ -754,9 +754,14 @@ def validate_job(job_id: int) -> ImportJob:
         return job
     data = bytes(ImportFile.objects.get(job=job).data)
     try:
-        if job.kind != ImportKind.ROSTER:
+        if job.kind == ImportKind.LRMX:
+            from imports.lrmx_import import validate_lrmx
+
+            counts = validate_lrmx(job, data)
+        elif job.kind != ImportKind.ROSTER:
             raise RejectedFile(f"不支持的导入类型：{job.get_kind_display()}")
-        counts = _validate_roster(job, data)
+        else:
+            counts = _validate_roster(job, data)
     except RejectedFile as exc:
         ImportRow.objects.filter(job=job).delete()
         ImportJob.objects.filter(pk=job.pk).update(

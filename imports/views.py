@@ -24,8 +24,9 @@ from accounts.views import browser_login_required
 from imports import services
 from imports.commit import committed_before
 from imports.exports import export_roster, fields_for_list, roster_filename, template_bytes
+from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
 from imports.marked import marked_workbook
-from imports.models import ExportStatus, ImportRow, ImportStatus, RowStatus
+from imports.models import ExportStatus, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
 from personnel.exports import content_disposition
 from personnel.models import Unit
@@ -73,19 +74,38 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 def _upload(request: HttpRequest, units: list[Unit]) -> HttpResponse:
+    """An Excel roster (.xlsx) or 干部任免审批表 files (.lrmx; .lrm with an
+    optional .pic; a .zip of many): the kind is decided from the file."""
     if not units:
         raise PermissionDenied("您的账号没有导入花名册的权限")
     upload = request.FILES.get("file")
+    pic = request.FILES.get("pic")
     unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), units[0] if len(units) == 1 else None)
     if upload is None:
-        messages.error(request, "请选择要导入的 Excel 文件")
+        messages.error(request, "请选择要导入的文件（Excel 花名册或干部任免审批表）")
         return HttpResponseRedirect(reverse("imports:import-list"))
     if unit is None:
         messages.error(request, "请选择导入到哪个单位")
         return HttpResponseRedirect(reverse("imports:import-list"))
     # Read at most one byte past the limit: enough to know it is too big.
-    data = upload.read(settings.CADRE_IMPORT_MAX_BYTES + 1)
-    job = services.import_upload(actor=request.user, unit=unit, filename=upload.name or "", data=data)  # type: ignore[arg-type]
+    limit = settings.CADRE_IMPORT_MAX_BYTES
+    data = upload.read(limit + 1)
+    filename = upload.name or ""
+    kind = upload_kind(filename, data)
+    try:
+        if pic is not None and kind != ImportKind.LRMX:
+            raise UploadRefused("照片文件（.pic）只能与 .lrm 文件一起上传")
+        payload = upload_payload(filename, data, pic.read(limit + 1) if pic is not None else None)
+    except UploadRefused as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("imports:import-list"))
+    job = services.import_upload(
+        actor=request.user,  # type: ignore[arg-type]
+        unit=unit,
+        filename=filename,
+        data=payload,
+        kind=kind,
+    )
     return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
 
 

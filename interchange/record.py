@@ -19,16 +19,20 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.access import scope_of
 from interchange import texts
+from personnel import rules
 from personnel.dates import PartialDate, Precision
 from personnel.history import history_context
 from personnel.models import (
@@ -45,7 +49,7 @@ from personnel.models import (
     Sex,
     Unit,
 )
-from personnel.services import cadre_clean
+from personnel.services import cadre_clean, name_pinyin
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -732,3 +736,256 @@ def apply_record(*, actor: Actor | None, record: ParsedRecord, unit: Unit, cadre
         _replace_subrecords(locked, record, keys, created=False)
     locked.refresh_from_db()
     return locked
+
+
+# --- writing many -----------------------------------------------------------------------------
+
+_CADRE_CODE_FIELDS = ("ethnicity", "political_status", "health", "tech_title", "age_limit", "post_level", "rank")
+_SUB_CODE_FIELDS = {
+    Education: ("cadre", "education", "degree"),
+    ResumeEntry: ("cadre",),
+    FamilyMember: ("cadre", "relation", "political_status"),
+    Appraisal: ("cadre",),
+}
+
+
+def _check_cadre(cadre: Cadre) -> dict[str, list[str]]:
+    """``personnel.services.cadre_clean`` without its queries: the same ID
+    number rules and field checks; the codes come from the CodeBook (valid
+    by construction) and the uniqueness of the ID number is checked for the
+    whole batch at once by the caller."""
+    errors: dict[str, list[str]] = {}
+    exclude = ["version", "unit", *_CADRE_CODE_FIELDS]
+    if cadre.id_number:
+        try:
+            info = rules.parse_id_number(cadre.id_number)
+        except rules.IdNumberError as exc:
+            errors.setdefault("id_number", []).append(str(exc))
+            exclude.append("id_number")
+        else:
+            cadre.id_number = info.number
+            problems = rules.check_id_number_matches(info, birth_date=cadre.birth_date, sex=cadre.sex or None)
+            if problems:
+                errors["id_number"] = list(problems)
+    else:
+        cadre.id_number = None
+    cadre.name = "".join(cadre.name.split())
+    cadre.name_pinyin, cadre.name_initials = name_pinyin(cadre.name)
+    try:
+        cadre.clean_fields(exclude=exclude)
+        cadre.clean()
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    return errors
+
+
+def _check_rows(rows: list[Any], label: str) -> list[str]:
+    problems: list[str] = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            row.clean_fields(exclude=list(_SUB_CODE_FIELDS[type(row)]))
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                problems.extend(f"{label}第{number}项：{message}" for message in messages)
+    # The one constraint of these tables a batch can break by itself.
+    years = [row.year for row in rows if isinstance(row, Appraisal)]
+    problems.extend(f"{label}：{year}年度出现了两次" for year in sorted({y for y in years if years.count(y) > 1}))
+    return problems
+
+
+@dataclass
+class _Planned:
+    record: ParsedRecord
+    cadre: Cadre
+    keys: set[str]
+    created: bool
+    stored: ParsedRecord | None = None
+    education_kinds: list[str] = field(default_factory=list)
+    educations: list[Education] = field(default_factory=list)
+    resume: list[ResumeEntry] = field(default_factory=list)
+    appraisals: list[Appraisal] = field(default_factory=list)
+    family: list[FamilyMember] = field(default_factory=list)
+
+
+def _plan_subrecords(planned: _Planned) -> list[str]:
+    """Build (not save) the sub-record rows a record writes, the way
+    ``_replace_subrecords`` does, and say what is wrong with them."""
+    record, cadre, keys = planned.record, planned.cadre, planned.keys
+    problems: list[str] = []
+    stored = planned.stored
+    if "educations" in keys:
+        for kind, label in EDUCATION_KINDS:
+            if stored is not None and education_cell(stored.educations, kind) == education_cell(
+                record.educations, kind
+            ):
+                continue
+            planned.education_kinds.append(kind)
+            rows = _build(Education, cadre, _education_rows(record, kind), EDUCATION_KEYS)
+            problems.extend(_check_rows(rows, label))
+            planned.educations.extend(rows)
+    if "resume" in keys:
+        rows = _build(ResumeEntry, cadre, record.resume, RESUME_KEYS)
+        for position, row in enumerate(rows):
+            row.sort_order = position
+        problems.extend(_check_rows(rows, "简历"))
+        planned.resume = rows
+    if "appraisals" in keys:
+        notes = {} if planned.created else {a.year: a.note for a in cadre.appraisals.all()}
+        rows = _build(Appraisal, cadre, record.appraisals, APPRAISAL_KEYS)
+        for row in rows:
+            row.note = row.note or notes.get(row.year, "")
+        problems.extend(_check_rows(rows, "年度考核结果"))
+        planned.appraisals = rows
+    if "family" in keys:
+        kept = {} if planned.created else {m.name: m for m in cadre.family.all()}
+        rows = _build(FamilyMember, cadre, record.family, FAMILY_KEYS)
+        for position, row in enumerate(rows):
+            row.sort_order = position
+            before = kept.pop(row.name, None)
+            if before is not None:
+                row.id_number = row.id_number or before.id_number
+                row.is_social_relation = before.is_social_relation
+        problems.extend(_check_rows(rows, "家庭主要成员及重要社会关系"))
+        planned.family = rows
+    return problems
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Cadre._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except Exception:
+        return name
+
+
+class RecordsInvalid(ValidationError):
+    """Records that cannot be written; ``problems`` maps each record's source
+    to its messages (Chinese)."""
+
+    def __init__(self, problems: dict[str, list[str]]) -> None:
+        super().__init__([f"{source}：{message}" for source, messages in problems.items() for message in messages])
+        self.problems = problems
+
+
+def plan_records(*, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None]]) -> list[_Planned]:
+    """What ``apply_records`` would write, built and checked but not saved
+    (the import's preview runs this too, to show every problem before the
+    user confirms). Raises RecordsInvalid with every problem of every record."""
+    plans: list[_Planned] = []
+    problems: dict[str, list[str]] = {}
+    for record, cadre in items:
+        if record.errors:
+            problems[record.source] = [f"{issue.field}：{issue.message}" for issue in record.errors]
+            continue
+        if cadre is None:
+            data = _cadre_data(record, SPEC_FIELDS, None)
+            data["retirement_category"] = record.cadre.get("retirement_category") or ""
+            planned = _Planned(record, Cadre(unit=unit, **data), set(LIST_KEYS) | {"photo"}, created=True)
+        else:
+            stored = record_from_loaded(cadre)
+            changes = diff_records(stored, record)
+            if not changes:
+                continue
+            keys = {change.field for change in changes}
+            for name, value in _cadre_data(record, keys & set(SPEC_FIELDS), cadre).items():
+                setattr(cadre, name, value)
+            planned = _Planned(record, cadre, keys, created=False, stored=stored)
+        errors = _check_cadre(planned.cadre)
+        messages = [f"{_field_label(name)}：{m}" for name, ms in errors.items() for m in ms]
+        messages.extend(_plan_subrecords(planned))
+        if messages:
+            problems[record.source] = messages
+        plans.append(planned)
+    numbers: dict[str, list[_Planned]] = {}
+    for planned in plans:
+        if planned.cadre.id_number:
+            numbers.setdefault(planned.cadre.id_number, []).append(planned)
+    taken = dict(Cadre.objects.filter(id_number__in=list(numbers)).values_list("id_number", "pk") if numbers else [])
+    for number, group in numbers.items():
+        for planned in group:
+            other = taken.get(number)
+            if (other is not None and other != planned.cadre.pk) or len(group) > 1:
+                problems.setdefault(planned.record.source, []).append(f"公民身份号码：{number}已被其他人员使用")
+    if problems:
+        raise RecordsInvalid(problems)
+    return plans
+
+
+LIST_KEYS = ("educations", "resume", "appraisals", "family")
+
+
+def apply_records(
+    *, actor: Actor | None, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None]]
+) -> list[Cadre]:
+    """``apply_record`` for a batch, in a fixed number of statements: new
+    records become cadres in ``unit``, stored cadres (each loaded through
+    ``cadres_with_records`` and locked by the caller, in the caller's
+    transaction and history context) are brought in line with their record.
+    The same rules as ``apply_record``: only what differs is written, sub-
+    record lists that changed are replaced as wholes (what the form does not
+    carry is kept), the version is bumped once per changed cadre, nothing
+    is written for a record that does not differ. Every record is checked
+    before anything is written (RecordsInvalid with every problem); the
+    history triggers write their rows as for single writes."""
+    plans = plan_records(unit=unit, items=items)
+    if not plans:
+        return []
+    if actor is not None:
+        scope = scope_of(actor)
+        paths = {unit.path if p.created else p.cadre.unit.path for p in plans}
+        if not all(scope.can_write_path(path) for path in paths):
+            raise PermissionDenied("无权修改该单位的干部信息")
+    created = [p for p in plans if p.created]
+    updated = [p for p in plans if not p.created]
+    now = timezone.now()
+    Cadre.objects.bulk_create([p.cadre for p in created])
+    if updated:
+        fields = {"name_pinyin", "name_initials", "version", "updated_at", "id_number", "name"}
+        for p in updated:
+            fields.update(name for key in p.keys & set(SPEC_FIELDS) for name in SPEC_FIELDS[key])
+            p.cadre.version += 1
+            p.cadre.updated_at = now
+        Cadre.objects.bulk_update([p.cadre for p in updated], sorted(fields))
+    # Replace what changed on stored cadres: the shown education rows, whole lists.
+    drop_education: list[int] = []
+    unset_highest: list[Q] = []
+    for p in updated:
+        if p.education_kinds:
+            existing = list(p.cadre.educations.all())
+            for kind in p.education_kinds:
+                drop_education.extend(_shown_education_ids(existing, kind))
+                unset_highest.append(Q(cadre=p.cadre, kind=kind))
+    if drop_education:
+        Education.objects.filter(pk__in=drop_education).delete()
+    if unset_highest:
+        # The form's row is the highest: the entries it does not show stay, below it.
+        Education.objects.filter(reduce(operator.or_, unset_highest), is_highest=True).update(is_highest=False)
+    for key, model in (("resume", ResumeEntry), ("appraisals", Appraisal), ("family", FamilyMember)):
+        ids = [p.cadre.pk for p in updated if key in p.keys]
+        if ids:
+            model.objects.filter(cadre_id__in=ids).delete()
+    Education.objects.bulk_create([row for p in plans for row in p.educations])
+    ResumeEntry.objects.bulk_create([row for p in plans for row in p.resume])
+    Appraisal.objects.bulk_create([row for p in plans for row in p.appraisals])
+    FamilyMember.objects.bulk_create([row for p in plans for row in p.family])
+    photos_new: list[Photo] = []
+    photos_changed: list[Photo] = []
+    for p in plans:
+        if "photo" not in p.keys or p.record.photo is None:
+            continue
+        content_type = p.record.photo_content_type or "image/jpeg"
+        current = None
+        if not p.created:
+            try:
+                current = p.cadre.photo
+            except Photo.DoesNotExist:
+                current = None
+        if current is None:
+            photos_new.append(Photo(cadre=p.cadre, data=p.record.photo, content_type=content_type))
+        else:
+            current.data, current.content_type = p.record.photo, content_type
+            photos_changed.append(current)
+    Photo.objects.bulk_create(photos_new)
+    if photos_changed:
+        Photo.objects.bulk_update(photos_changed, ["data", "content_type"])
+    return [p.cadre for p in plans]
