@@ -51,3 +51,25 @@ def test_a_roster_goes_through_the_worker(worker: None, county: dict[str, Any]) 
     job = _wait(job.pk, ImportStatus.COMMITTED, ImportStatus.FAILED)
     assert job.status == ImportStatus.COMMITTED, job.message
     assert set(Cadre.objects.values_list("name", flat=True)) == {"张明", "李华"}
+
+
+def test_a_zip_of_form_files_goes_through_the_worker(worker: None, county: dict[str, Any]) -> None:
+    from imports.lrmx_import import upload_kind
+    from tests.imports.test_lrmx_import import form
+    from tests.interchange import builders
+
+    data = builders.zip_of(
+        {
+            "孙丽.lrmx": form("孙丽", datetime.date(1990, 7, 5), "2"),
+            "周全.lrmx": form("周全", datetime.date(1985, 1, 9)),
+        }
+    )
+    job = services.import_upload(
+        actor=county["clerk"], unit=county["finance"], filename="审批表.zip", data=data, kind=upload_kind("a.zip", data)
+    )
+    job = _wait(job.pk, ImportStatus.VALIDATED, ImportStatus.REJECTED)
+    assert (job.status, job.count_new) == (ImportStatus.VALIDATED, 2), job.message
+    services.import_commit(actor=county["clerk"], job=job)
+    job = _wait(job.pk, ImportStatus.COMMITTED, ImportStatus.FAILED)
+    assert job.status == ImportStatus.COMMITTED, job.message
+    assert set(Cadre.objects.values_list("name", flat=True)) == {"孙丽", "周全"}
