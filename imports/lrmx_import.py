@@ -114,7 +114,9 @@ def read_job_records(job: ImportJob, data: bytes, codes: CodeBook) -> Iterator[P
     upload raises RejectedFile (the job is then 文件未通过)."""
     filename = job.filename
     if data.startswith(b"PK\x03\x04") and _extension(filename) != ".zip":
-        filename = f"{posixpath.splitext(filename)[0]}.zip"  # an .lrm stored with its .pic
+        filename = f"{posixpath.splitext(filename)[0]}.zip"  # an .lrm stored with its .pic, or a zip without .zip
+    elif _extension(filename) not in LRMX_EXTENSIONS:
+        filename = f"{filename}.lrmx"  # upload_kind saw XML in a file without the extension
     try:
         yield from read_upload(data, filename, codes=codes)
     except UploadRejected as exc:
@@ -315,7 +317,7 @@ def validate_lrmx(job: ImportJob, data: bytes) -> dict[str, int]:
         result.data = {"warnings": record_warnings} if record_warnings else {}
         results.append(result)
         if number % 100 == 0:
-            progress(total * 4 // 5 + number // 10, total)
+            progress(total * 4 // 5 + number // 5, total)
     # What the commit would refuse (a field too long for the registry, an
     # ID number someone else has …) is shown now, not after the confirmation.
     for offset in range(0, len(to_plan), BATCH):

@@ -91,6 +91,11 @@ def test_the_kind_comes_from_the_extension_or_the_bytes() -> None:
     assert upload_kind("notes.txt", b"hello") == ImportKind.ROSTER
 
 
+def test_a_form_without_an_extension_is_read_as_lrmx(county: dict[str, Any]) -> None:
+    job = upload(county["clerk"], county["finance"], form("孙丽", datetime.date(1990, 7, 5), "2"), "download")
+    assert (job.kind, job.count_new) == (ImportKind.LRMX, 1), job.message
+
+
 def test_a_pic_goes_only_with_an_lrm() -> None:
     with pytest.raises(UploadRefused):
         upload_payload("a.lrmx", builders.lrmx(), builders.JPEG)
@@ -464,3 +469,11 @@ def test_api_outsider_cannot_upload_into_a_unit(county: dict[str, Any]) -> None:
     response = api.post("/api/v1/imports/", {"file": file, "unit": county["finance"].pk}, format="multipart")
     assert response.status_code in (403, 404)
     assert not ImportJob.objects.exists()
+
+
+def test_what_the_registry_would_refuse_is_shown_in_the_preview(county: dict[str, Any]) -> None:
+    long_post = form("孙丽", datetime.date(1990, 7, 5), "2", XianRenZhiWu="长" * 250)
+    job = upload(county["clerk"], county["finance"], long_post, "孙丽.lrmx")
+    row = ImportRow.objects.get(job=job)
+    assert row.status == RowStatus.INVALID
+    assert any("现任职务" in f"{e['field']}{e['message']}" for e in row.errors), row.errors
