@@ -75,7 +75,7 @@ class ImportRowSerializer(serializers.ModelSerializer[ImportRow]):
 class UploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField(
         help_text="花名册 .xlsx 文件；或干部任免审批表：.lrmx 文件、.lrm 文件、含这些文件的 .zip 压缩包",
-        error_messages={"required": "请上传花名册或干部任免审批表文件"},
+        error_messages={"required": "请上传花名册文件或干部任免审批表文件"},
     )
     pic = serializers.FileField(required=False, help_text=".lrm 文件的照片（同名 .pic 文件），可不传")
     unit = serializers.IntegerField(help_text="导入到的单位 id", error_messages={"required": "请指定导入单位"})
