@@ -477,3 +477,45 @@ def test_what_the_registry_would_refuse_is_shown_in_the_preview(county: dict[str
     row = ImportRow.objects.get(job=job)
     assert row.status == RowStatus.INVALID
     assert any("现任职务" in f"{e['field']}{e['message']}" for e in row.errors), row.errors
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+def _named(data: bytes, name: str) -> io.BytesIO:
+    file = io.BytesIO(data)
+    file.name = name
+    return file
+
+
+def test_the_upload_page_takes_an_lrm_with_its_pic_and_shows_files_in_the_preview(county: dict[str, Any]) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(county["clerk"])
+    with mock.patch("imports.tasks.validate_import.delay"):
+        response = client.post(
+            reverse("imports:import-list"),
+            {
+                "unit": county["finance"].pk,
+                "file": _named(builders.lrm(f1="未知"), "王小明.lrm"),
+                "pic": _named(builders.JPEG, "王小明.pic"),
+            },
+        )
+    job = ImportJob.objects.get()
+    assert (job.kind, response.status_code) == (ImportKind.LRMX, 302)
+    validate_job(job.pk)
+    body = client.get(response["Location"] + "?rows=invalid").content.decode()
+    assert "任免审批表导入" in body and "王小明.lrm" in body and "字段1" in body
+    assert "下载标注错误的工作簿" not in body
+    listing = client.get(reverse("imports:import-list")).content.decode()
+    assert "任免审批表（LRMX/LRM）" in listing
+    # A photo beside a workbook is refused, and nothing is recorded.
+    response = client.post(
+        reverse("imports:import-list"),
+        {"unit": county["finance"].pk, "file": _named(roster([]), "a.xlsx"), "pic": _named(b"x", "a.pic")},
+        follow=True,
+    )
+    assert "只能与 .lrm 文件一起上传" in response.content.decode()
+    assert ImportJob.objects.count() == 1
