@@ -432,6 +432,7 @@ def test_api_upload_poll_rows_and_commit_a_zip(county: dict[str, Any], django_ca
     validate_job(job_id)
     new_rows = api.get(f"/api/v1/imports/{job_id}/rows/?status=new").json()["results"]
     assert [(r["source"], r["match_note"]) for r in new_rows] == [("孙丽.lrmx", "新增人员")]
+    assert new_rows[0]["warnings"] == []  # no DaoLingNianYue in the file, nothing to warn about
     with mock.patch("imports.tasks.commit_import.delay"):
         response = api.post(f"/api/v1/imports/{job_id}/commit/")
     assert response.status_code == 202
@@ -469,6 +470,19 @@ def test_api_outsider_cannot_upload_into_a_unit(county: dict[str, Any]) -> None:
     response = api.post("/api/v1/imports/", {"file": file, "unit": county["finance"].pk}, format="multipart")
     assert response.status_code in (403, 404)
     assert not ImportJob.objects.exists()
+
+
+def test_the_readers_warnings_are_shown_with_the_row(county: dict[str, Any]) -> None:
+    # DaoLingNianYue disagrees with the registry's own retirement rule: a warning, not an error.
+    job = upload(
+        county["clerk"],
+        county["finance"],
+        form("孙丽", datetime.date(1990, 7, 5), "2", DaoLingNianYue="203710"),
+        "孙丽.lrmx",
+    )
+    row = ImportRow.objects.get(job=job)
+    assert row.status == RowStatus.NEW
+    assert row.data["warnings"][0]["column"] == "DaoLingNianYue"
 
 
 def test_what_the_registry_would_refuse_is_shown_in_the_preview(county: dict[str, Any]) -> None:
