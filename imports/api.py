@@ -8,7 +8,6 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.conf import settings
 from django.http import FileResponse, QueryDict
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
@@ -142,7 +141,7 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
         unit = unit_for_actor(request.user, form.validated_data["unit"])
         upload = form.validated_data["file"]
         pic = form.validated_data.get("pic")
-        limit = settings.CADRE_IMPORT_MAX_BYTES
+        limit = services.max_upload_bytes()
         data = upload.read(limit + 1)
         kind = upload_kind(upload.name, data)
         try:

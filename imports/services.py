@@ -38,6 +38,19 @@ def import_units_for(actor: Actor | None) -> list[Unit]:
     return [u for u in units if scope.can_import_path(u.path)]
 
 
+def upload_limit(kind: str) -> int:
+    """The largest file of a kind: a roster workbook, or a form file / zip
+    of forms (photos make those larger)."""
+    if kind == ImportKind.LRMX:
+        return int(settings.INTERCHANGE_LIMITS["upload_bytes"])
+    return int(settings.CADRE_IMPORT_MAX_BYTES)
+
+
+def max_upload_bytes() -> int:
+    """How much of an upload is read before its kind is known."""
+    return max(upload_limit(ImportKind.ROSTER), upload_limit(ImportKind.LRMX))
+
+
 def can_import(actor: Actor | None) -> bool:
     return bool(scope_of(actor).import_paths)
 
@@ -57,7 +70,7 @@ def import_upload(*, actor: User, unit: Unit, filename: str, data: bytes, kind: 
         file_size=len(data),
         file_sha256=hashlib.sha256(data).hexdigest(),
     )
-    limit = settings.CADRE_IMPORT_MAX_BYTES
+    limit = upload_limit(kind)
     if len(data) > limit:
         job.status = ImportStatus.REJECTED
         job.message = (

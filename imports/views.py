@@ -69,7 +69,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "imports/import_list.html",
-        {"page": jobs, "units": units, "max_mb": settings.CADRE_IMPORT_MAX_BYTES // 1024 // 1024},
+        {
+            "page": jobs,
+            "units": units,
+            "max_mb": services.upload_limit(ImportKind.ROSTER) // 1024 // 1024,
+            "max_forms_mb": services.upload_limit(ImportKind.LRMX) // 1024 // 1024,
+        },
     )
 
 
@@ -88,7 +93,7 @@ def _upload(request: HttpRequest, units: list[Unit]) -> HttpResponse:
         messages.error(request, "请选择导入到哪个单位")
         return HttpResponseRedirect(reverse("imports:import-list"))
     # Read at most one byte past the limit: enough to know it is too big.
-    limit = settings.CADRE_IMPORT_MAX_BYTES
+    limit = services.max_upload_bytes()
     data = upload.read(limit + 1)
     filename = upload.name or ""
     kind = upload_kind(filename, data)

@@ -68,7 +68,7 @@ def test_staff_import_a_zip_of_forms_and_print_one(
         "财政局/周全.lrmx": _form("周全", datetime.date(1985, 1, 9), "1", zhou, XingBie="男性"),
     }
     login(page, live_server.url, "officer")
-    page.click("text=花名册导入")
+    page.click("text=干部信息导入")
     page.select_option("#id_unit", label="演示县财政局")
     page.set_input_files("#id_file", {"name": "任免审批表.zip", "mimeType": ZIP, "buffer": builders.zip_of(files)})
     page.click("text=上传并校验")

@@ -48,7 +48,7 @@ def test_clerk_fills_the_template_fixes_errors_and_commits(
     make_user("clerk", Role.UNIT_CLERK, unit=bureau)
     _login(page, live_server.url, "clerk")
 
-    page.click("text=花名册导入")
+    page.click("text=干部信息导入")
     with page.expect_download() as download_info:
         page.click("text=下载导入模板")
     template = tmp_path / "template.xlsx"
