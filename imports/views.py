@@ -26,7 +26,7 @@ from imports.commit import committed_before
 from imports.exports import export_roster, fields_for_list, roster_filename, template_bytes
 from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
 from imports.marked import marked_workbook
-from imports.models import ExportStatus, ImportKind, ImportRow, ImportStatus, RowStatus
+from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
 from personnel.exports import content_disposition
 from personnel.models import Unit
@@ -138,7 +138,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
             "tabs": tabs,
             "rows_status": status,
             "page": page,
-            "running": job.status in (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING),
+            "running": job.status in _IMPORT_RUNNING,
             "earlier": committed_before(job) if job.status == ImportStatus.VALIDATED else None,
             "may_act": request.user.pk == job.uploaded_by_id or scope_of(request.user).can_write_path(job.unit.path),
         },
@@ -150,6 +150,14 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @browser_login_required
 def import_status(request: HttpRequest, job_id: int) -> JsonResponse:
     job = job_for_actor(request.user, job_id)
+    return _progress(job, final=job.status not in _IMPORT_RUNNING)
+
+
+_IMPORT_RUNNING = (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+
+def _progress(job: ImportJob | ExportJob, *, final: bool) -> JsonResponse:
+    """What static/js/progress.js polls for: where a background job stands."""
     return JsonResponse(
         {
             "status": job.status,
@@ -157,7 +165,7 @@ def import_status(request: HttpRequest, job_id: int) -> JsonResponse:
             "percent": job.progress_percent,
             "rows_done": job.rows_done,
             "rows_total": job.rows_total,
-            "final": job.status not in (ImportStatus.PENDING, ImportStatus.VALIDATING, ImportStatus.COMMITTING),
+            "final": final,
         }
     )
 
@@ -248,16 +256,7 @@ _RUNNING = (ExportStatus.PENDING, ExportStatus.RUNNING)
 @browser_login_required
 def export_status(request: HttpRequest, export_id: int) -> JsonResponse:
     job = export_for_actor(request.user, export_id)
-    return JsonResponse(
-        {
-            "status": job.status,
-            "status_display": job.get_status_display(),
-            "percent": job.progress_percent,
-            "rows_done": job.rows_done,
-            "rows_total": job.rows_total,
-            "final": job.status not in _RUNNING,
-        }
-    )
+    return _progress(job, final=job.status not in _RUNNING)
 
 
 @require_safe

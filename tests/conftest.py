@@ -12,3 +12,23 @@ def _plain_static_storage(settings: Any) -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def live_worker(transactional_db: Any) -> Any:
+    """A real Celery worker (solo pool, in a thread) on the configured
+    broker — Redis when REDIS_URL is set, else the filesystem transport —
+    for tests whose work must go through the queue. The data it reads must
+    be committed, hence transactional_db."""
+    from pathlib import Path
+
+    from celery.contrib.testing.worker import start_worker
+
+    from cadre.celery import app
+
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        folder = app.conf.broker_transport_options.get(key)
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield

@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import base64
 import datetime
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
-from cadre.celery import app
 from interchange.lrmx import write_lrmx
 from interchange.record import record_from_cadre
 from personnel.models import Cadre
@@ -29,13 +25,8 @@ ZIP = "application/zip"
 
 
 @pytest.fixture
-def worker(transactional_db: Any) -> Iterator[None]:
-    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-        folder = app.conf.broker_transport_options.get(key)
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+def worker(live_worker: None) -> None:
+    """Imports go through a real worker."""
 
 
 def _form(name: str, birth: datetime.date, sex: str, number: str, **cells: Any) -> bytes:

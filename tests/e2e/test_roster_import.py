@@ -6,29 +6,21 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
-from cadre.celery import app
 from personnel.models import Cadre
 from tests.factories import id_number_for, make_cadre, make_unit, make_user
 
 
 @pytest.fixture
-def worker(transactional_db: Any) -> Iterator[None]:
-    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-        folder = app.conf.broker_transport_options.get(key)
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+def worker(live_worker: None) -> None:
+    """Imports go through a real worker."""
 
 
 def _login(page: Page, base: str, username: str) -> None:

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 
-from cadre.celery import app
 from imports import services
 from imports.models import ImportJob, ImportStatus
 from personnel.models import Cadre
@@ -20,16 +16,11 @@ from tests.imports.helpers import person, roster
 
 
 @pytest.fixture
-def worker(transactional_db: Any) -> Iterator[None]:
+def worker(live_worker: None) -> None:
+    """A real worker, and the code tables a transactional test starts without."""
     from personnel.codes import load_codes
 
     load_codes()
-    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
-        folder = app.conf.broker_transport_options.get(key)
-        if folder:
-            Path(folder).mkdir(parents=True, exist_ok=True)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
 
 
 def _wait(job_id: int, *statuses: str, timeout: float = 60) -> ImportJob:
