@@ -511,10 +511,9 @@ class RosterValidator:
             data["birth_date"] = birth.value.isoformat()
         data["sex"] = values.get("sex", info.sex)
         for key, value in values.items():
-            f = FIELDS_BY_KEY[key]
-            if f.key in ("id_number", "unit", "birth_date", "sex") or f.education_kind:
-                continue
-            data.update(self._columns(f, value))
+            f = _NEW_COLUMNS.get(key)
+            if f is not None:
+                _write(data, f, value)
         data["name_pinyin"], data["name_initials"] = fast_name_pinyin(data["name"])
         educations = self._education_values(values)
         if educations:
@@ -525,21 +524,9 @@ class RosterValidator:
 
     def _columns(self, f: RosterField, value: Any) -> dict[str, Any]:
         """The cadre columns one roster value writes (JSON-ready)."""
-        if f.kind is Kind.DATE:
-            return {f.target: value.value.isoformat()}  # type: ignore[dict-item]
-        if f.kind is Kind.CODE:
-            return {f"{f.target}_id": value.pk}
-        if f.kind is Kind.CODE_OR_TEXT:
-            kind, content = value
-            if kind == "code":
-                return {f"{f.target}_id": content.pk, f"{f.target}_text": ""}
-            return {f"{f.target}_id": None, f"{f.target}_text": content}
-        if f.kind is Kind.PLACE:
-            text, code = value
-            return {f.target: text, f"{f.target}_code": code}  # type: ignore[dict-item]
-        if f.kind is Kind.UNIT:
-            return {"unit_id": value}
-        return {f.target: value}  # type: ignore[dict-item]
+        data: dict[str, Any] = {}
+        _write(data, f, value)
+        return data
 
     def _education_values(self, values: dict[str, Any]) -> dict[str, dict[str, Any]]:
         educations: dict[str, dict[str, Any]] = {}
@@ -669,10 +656,37 @@ class RosterValidator:
         raise AssertionError(kind)
 
 
+def _write(data: dict[str, Any], f: RosterField, value: Any) -> None:
+    """Put the cadre columns one roster value writes (JSON-ready) into ``data``."""
+    kind = f.kind
+    if kind is Kind.DATE:
+        data[f.target] = value.value.isoformat()  # type: ignore[index]
+    elif kind is Kind.CODE:
+        data[_ID_KEYS[f.key]] = value.id
+    elif kind is Kind.CODE_OR_TEXT:
+        code_or_text, content = value
+        if code_or_text == "code":
+            data[_ID_KEYS[f.key]] = content.id
+            data[f"{f.target}_text"] = ""
+        else:
+            data[_ID_KEYS[f.key]] = None
+            data[f"{f.target}_text"] = content
+    elif kind is Kind.PLACE:
+        data[f.target] = value[0]  # type: ignore[index]
+        data[f"{f.target}_code"] = value[1]
+    elif kind is Kind.UNIT:
+        data["unit_id"] = value
+    else:
+        data[f.target] = value  # type: ignore[index]
+
+
 # The roster fields compared with a stored person's own columns (education
 # is compared apart, the ID number is what matched them).
 _COMPARED = {f.key: f for f in FIELDS if not f.education_kind and f.kind not in (Kind.ID_NUMBER, Kind.SKIP)}
 _ID_KEYS = {f.key: f"{f.target}_id" for f in FIELDS if f.target}
+# The fields a new person's row writes as they are (the ID number, unit,
+# birth date and sex are settled first, education apart).
+_NEW_COLUMNS = {key: f for key, f in _COMPARED.items() if key not in ("unit", "birth_date", "sex")}
 
 
 # --- the job ------------------------------------------------------------------------------------
