@@ -570,6 +570,23 @@ class RosterValidator:
             f = _COMPARED.get(key)
             if f is None:
                 continue
+            # The common case inline: the very value stored.
+            quick = _QUICK.get(key)
+            if quick is not None:
+                column, mode = quick
+                current = stored[column]
+                if mode == 0:
+                    if current == value:
+                        continue
+                elif mode == 1:
+                    if current == value.id:
+                        continue
+                elif current is not None and (
+                    current == value.value
+                    if value.precision is Precision.DAY
+                    else (current.year == value.value.year and current.month == value.value.month)
+                ):
+                    continue
             difference = self._differs(f, stored, value)
             if difference is not None:
                 changes.append([key, f.label, *difference])
@@ -684,6 +701,18 @@ def _write(data: dict[str, Any], f: RosterField, value: Any) -> None:
 # is compared apart, the ID number is what matched them).
 _COMPARED = {f.key: f for f in FIELDS if not f.education_kind and f.kind not in (Kind.ID_NUMBER, Kind.SKIP)}
 _ID_KEYS = {f.key: f"{f.target}_id" for f in FIELDS if f.target}
+# How a stored value is checked for equality inline: (stored column, 0 plain
+# equality / 1 a code's id / 2 a date at the row's precision).
+_QUICK: dict[str, tuple[str, int]] = {}
+for _key, _f in _COMPARED.items():
+    if _f.kind in (Kind.NAME, Kind.TEXT, Kind.SEX, Kind.CHOICE):
+        _QUICK[_key] = (str(_f.target), 0)
+    elif _f.kind is Kind.UNIT:
+        _QUICK[_key] = ("unit_id", 0)
+    elif _f.kind is Kind.CODE:
+        _QUICK[_key] = (_ID_KEYS[_key], 1)
+    elif _f.kind is Kind.DATE:
+        _QUICK[_key] = (str(_f.target), 2)
 # The fields a new person's row writes as they are (the ID number, unit,
 # birth date and sex are settled first, education apart).
 _NEW_COLUMNS = {key: f for key, f in _COMPARED.items() if key not in ("unit", "birth_date", "sex")}
