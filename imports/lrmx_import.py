@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q
 
 from accounts.access import scope_of
@@ -297,7 +296,7 @@ def validate_lrmx(job: ImportJob, data: bytes) -> dict[str, int]:
         stored.update((c.pk, c) for c in cadres_with_records(Cadre.objects.filter(pk__in=part)))
     to_plan: list[tuple[ParsedRecord, Cadre | None, RowResult]] = []
     for number, (record, match) in enumerate(zip(records, matches, strict=True), start=1):
-        result = RowResult(row_number=number, name=_name(record)[:100], match_note=match.note)
+        result = RowResult(row_number=number, source=record.source, name=_name(record)[:100], match_note=match.note)
         result.id_number = str(record.cadre.get("id_number") or "")
         for issue in record.errors:
             result.errors.append(
@@ -332,9 +331,7 @@ def validate_lrmx(job: ImportJob, data: bytes) -> dict[str, int]:
         if result.errors:
             result.status = RowStatus.INVALID
             result.changes = []
-    counts = _stage(job, results)
-    _set_sources(job, [r.source for r in records])
-    return counts
+    return _stage(job, results)
 
 
 def _matched(
@@ -378,20 +375,6 @@ def _compare(record: ParsedRecord, cadre: Cadre | None, result: Any) -> None:
     changes = diff_records(record_from_loaded(cadre), record)
     result.changes = [[c.field, c.label, c.old, c.new] for c in changes]
     result.status = RowStatus.CHANGED if changes else RowStatus.UNCHANGED
-
-
-def _set_sources(job: ImportJob, sources: list[str]) -> None:
-    """The preview labels a row with its file's name (the staging COPY
-    writes the roster's 第n行)."""
-    if not sources:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {ImportRow._meta.db_table} r SET source = s.source "  # noqa: S608 - the table name from the model
-            "FROM unnest(%s::int[], %s::text[]) AS s(row_number, source) "
-            "WHERE r.job_id = %s AND r.row_number = s.row_number",
-            [list(range(1, len(sources) + 1)), [s[:255] for s in sources], job.pk],
-        )
 
 
 # --- commit -----------------------------------------------------------------------------------

@@ -108,6 +108,7 @@ def fast_id_number(text: str) -> rules.IdNumberInfo | None:
 @dataclass(slots=True)
 class RowResult:
     row_number: int
+    source: str = ""  # what the preview calls the row; "第n行" when empty
     status: str = RowStatus.INVALID
     name: str = ""
     id_number: str = ""
@@ -755,7 +756,7 @@ def _stage(job: ImportJob, results: Iterable[RowResult], *, batch: int = 5000) -
             (
                 job.pk,
                 r.row_number,
-                f"第{r.row_number}行",
+                (r.source or f"第{r.row_number}行")[:255],
                 r.status,
                 r.name[:100],
                 r.id_number[:40],
