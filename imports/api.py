@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from accounts.access import unit_for_actor
 from imports import services
 from imports.exports import fields_from, roster_filename, template_bytes
-from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
+from imports.lrmx_import import UploadRefused
 from imports.marked import marked_workbook
 from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportRow, RowStatus
 from imports.roster import TEMPLATE_FIELDS
@@ -141,23 +141,16 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
         unit = unit_for_actor(request.user, form.validated_data["unit"])
         upload = form.validated_data["file"]
         pic = form.validated_data.get("pic")
-        limit = services.max_upload_bytes()
-        data = upload.read(limit + 1)
-        kind = upload_kind(upload.name, data)
         try:
-            if pic is not None and kind != ImportKind.LRMX:
-                raise UploadRefused("照片文件（.pic）只能与 .lrm 文件一起上传")
-            payload = upload_payload(upload.name, data, pic.read(limit + 1) if pic is not None else None)
-        except UploadRefused as exc:
-            raise ValidationError({"pic": [exc.message]}) from None
-        try:
-            job = services.import_upload(
+            job = services.import_upload_file(
                 actor=request.user,  # type: ignore[arg-type]
                 unit=unit,
+                upload=upload,
                 filename=upload.name,
-                data=payload,
-                kind=kind,
+                pic=pic,
             )
+        except UploadRefused as exc:
+            raise ValidationError({"pic": [exc.message]}) from None
         except services.ImportRefused as exc:
             raise ValidationError({"file": [exc.message]}) from None
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)

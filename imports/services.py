@@ -5,7 +5,7 @@ API call these; the work itself runs in Celery tasks (imports/tasks.py)."""
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -85,6 +85,24 @@ def import_upload(*, actor: User, unit: Unit, filename: str, data: bytes, kind: 
 
     transaction.on_commit(lambda: validate_import.delay(job.pk))
     return job
+
+
+def import_upload_file(
+    *, actor: User, unit: Unit, upload: IO[bytes], filename: str, pic: IO[bytes] | None
+) -> ImportJob:
+    """An uploaded file (and for an .lrm its optional .pic), as the page and
+    the API receive them: read at most one byte past the largest limit, the
+    kind decided from the file, then recorded by ``import_upload``. Raises
+    UploadRefused for a pair that cannot go together."""
+    from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
+
+    limit = max_upload_bytes()
+    data = upload.read(limit + 1)
+    kind = upload_kind(filename, data)
+    if pic is not None and kind != ImportKind.LRMX:
+        raise UploadRefused("照片文件（.pic）只能与 .lrm 文件一起上传")
+    payload = upload_payload(filename, data, pic.read(limit + 1) if pic is not None else None)
+    return import_upload(actor=actor, unit=unit, filename=filename, data=payload, kind=kind)
 
 
 def _may_act_on(actor: Actor | None, job: ImportJob) -> bool:

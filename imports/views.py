@@ -24,7 +24,7 @@ from accounts.views import browser_login_required
 from imports import services
 from imports.commit import committed_before
 from imports.exports import export_roster, fields_for_list, roster_filename, template_bytes
-from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
+from imports.lrmx_import import UploadRefused
 from imports.marked import marked_workbook
 from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
@@ -92,25 +92,17 @@ def _upload(request: HttpRequest, units: list[Unit]) -> HttpResponse:
     if unit is None:
         messages.error(request, "请选择导入到哪个单位")
         return HttpResponseRedirect(reverse("imports:import-list"))
-    # Read at most one byte past the limit: enough to know it is too big.
-    limit = services.max_upload_bytes()
-    data = upload.read(limit + 1)
-    filename = upload.name or ""
-    kind = upload_kind(filename, data)
     try:
-        if pic is not None and kind != ImportKind.LRMX:
-            raise UploadRefused("照片文件（.pic）只能与 .lrm 文件一起上传")
-        payload = upload_payload(filename, data, pic.read(limit + 1) if pic is not None else None)
+        job = services.import_upload_file(
+            actor=request.user,  # type: ignore[arg-type]
+            unit=unit,
+            upload=upload,
+            filename=upload.name or "",
+            pic=pic,
+        )
     except UploadRefused as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("imports:import-list"))
-    job = services.import_upload(
-        actor=request.user,  # type: ignore[arg-type]
-        unit=unit,
-        filename=filename,
-        data=payload,
-        kind=kind,
-    )
     return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
 
 
