@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.access import scope_of
+from accounts.access import path_q, scope_of
 from imports.models import ExportJob, ImportFile, ImportJob, ImportKind, ImportStatus
 from personnel.models import Unit
 
@@ -31,11 +31,10 @@ class ImportRefused(Exception):
 
 def import_units_for(actor: Actor | None) -> list[Unit]:
     """The units an actor may import into, top-level first."""
-    scope = scope_of(actor)
-    if not scope.import_paths:
+    paths = scope_of(actor).import_paths
+    if not paths:
         return []
-    units = Unit.objects.filter(is_active=True).order_by("path", "sort_order")
-    return [u for u in units if scope.can_import_path(u.path)]
+    return list(Unit.objects.filter(path_q(paths, "path"), is_active=True).order_by("path", "sort_order"))
 
 
 def upload_limit(kind: str) -> int:

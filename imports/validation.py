@@ -150,7 +150,9 @@ class RosterValidator:
         self.codes: dict[str, CodeMatcher] = {}
         self.code_names: dict[int, str] = {}
         self.units = UnitMatcher.build(job.unit)
-        self.unit_names = dict(Unit.objects.values_list("pk", "name"))
+        units = list(Unit.objects.values_list("pk", "name", "path"))
+        self.unit_names = {pk: name for pk, name, _ in units}
+        self.unit_paths = {pk: path for pk, _, path in units}
         self.places = code_index(CodeTable.REGION)
 
     def matcher(self, f: RosterField) -> CodeMatcher:
@@ -615,7 +617,7 @@ class RosterValidator:
             if op:
                 op["row_id"] = row_id
                 data.setdefault("edu", {})[kind] = op
-        if "unit_id" in data and not self.scope.can_import_path(self._unit_path(data["unit_id"])):
+        if "unit_id" in data and not self.scope.can_import_path(self.unit_paths.get(data["unit_id"], "")):
             result.error(where.get("unit"), "所在单位", "您无权把人员调入该单位")
             return
         if "name" in data:
@@ -625,9 +627,6 @@ class RosterValidator:
         result.status = RowStatus.CHANGED if changes else RowStatus.UNCHANGED
         if not changes:
             result.data = {}
-
-    def _unit_path(self, unit_id: int) -> str:
-        return Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first() or ""
 
     def _differs(self, f: RosterField, stored: dict[str, Any], value: Any) -> tuple[str, str] | None:
         """None when the row's value is what is stored, else (old, new) as
