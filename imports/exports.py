@@ -35,6 +35,7 @@ from imports.roster import (
     unit_labels,
     year_month,
 )
+from imports.selectors import roster_educations
 from imports.xlsx import (
     STYLE_HEADER,
     STYLE_TITLE,
@@ -46,7 +47,7 @@ from imports.xlsx import (
     write_workbook,
 )
 from personnel.exports import mask_id_number
-from personnel.models import Cadre, Code, Education, EducationKind, Unit
+from personnel.models import Cadre, Code, EducationKind, Unit
 
 if TYPE_CHECKING:
     from accounts.access import Scope
@@ -251,23 +252,10 @@ class RosterRows:
     def rows(self, queryset: QuerySet[Cadre], *, batch: int = 5000) -> Iterator[list[Any]]:
         values = queryset.values_list(*_CADRE_VALUES).iterator(chunk_size=batch)
         while chunk := list(islice(values, batch)):
-            educations = self._educations([row[0] for row in chunk]) if self.needs_education else {}
+            educations = roster_educations([row[0] for row in chunk]) if self.needs_education else {}
             for row in chunk:
                 record = dict(zip(_CADRE_VALUES, row, strict=True))
                 yield [self.value(f, record, educations.get(record["pk"], {})) for f in self.fields]
-
-    def _educations(self, ids: list[int]) -> dict[int, dict[str, tuple[Any, ...]]]:
-        best: dict[int, dict[str, tuple[Any, ...]]] = {}
-        rows = Education.objects.filter(cadre_id__in=ids).values_list(
-            "pk", "cadre_id", "kind", "education_id", "degree_id", "school", "major", "is_highest",
-            "education__sort_order", "sort_order",
-        )  # fmt: skip
-        for pk, cadre_id, kind, education_id, degree_id, school, major, highest, rank, order in rows:
-            sort_key = (not highest, rank if rank is not None else 9999, order, pk)
-            current = best.setdefault(cadre_id, {}).get(kind)
-            if current is None or sort_key < current[0]:
-                best[cadre_id][kind] = (sort_key, education_id, degree_id, f"{school}{major}")
-        return best
 
     def value(self, f: RosterField, record: dict[str, Any], educations: dict[str, tuple[Any, ...]]) -> Any:
         if f.kind is Kind.SKIP:

@@ -52,11 +52,12 @@ from imports.roster import (
     split_combined_education,
     year_month,
 )
+from imports.selectors import roster_educations
 from imports.xlsx import RejectedFile, column_letter, find_formulas, inspect_workbook
 from personnel import rules
 from personnel.codes import code_index, normalize
 from personnel.dates import PartialDate, Precision
-from personnel.models import Cadre, Code, CodeTable, Education, EducationKind, Unit
+from personnel.models import Cadre, Code, CodeTable, EducationKind, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -462,8 +463,8 @@ class RosterValidator:
 
     def _stored(self, numbers: list[str]) -> dict[str, Stored]:
         """The stored people the file names, by ID number, and the highest
-        education of each kind (the one a roster shows): two queries with
-        the numbers as one array parameter."""
+        education of each kind (the one a roster shows): two queries, the
+        numbers as one array parameter."""
         stored: dict[str, Stored] = {}
         if not numbers:
             return stored
@@ -488,17 +489,8 @@ class RosterValidator:
             if not stored:
                 return stored
             by_pk = {s.pk: s for s in stored.values()}
-            # One row per person and kind: the flagged highest first, then the highest ZB64 level.
-            cursor.execute(
-                f"SELECT DISTINCT ON (e.cadre_id, e.kind) e.cadre_id, e.kind, e.id, e.education_id, e.degree_id, "  # noqa: S608
-                f"e.school || e.major FROM {Education._meta.db_table} e "
-                f"JOIN {cadres} c ON c.id = e.cadre_id LEFT JOIN {Code._meta.db_table} k ON k.id = e.education_id "
-                "WHERE c.id_number = ANY(%s::varchar[]) "
-                "ORDER BY e.cadre_id, e.kind, e.is_highest DESC, COALESCE(k.sort_order, 9999), e.sort_order, e.id",
-                [numbers],
-            )
-            for cadre_id, kind, pk, education_id, degree_id, school in cursor.fetchall():
-                by_pk[cadre_id].educations[kind] = (pk, education_id, degree_id, school)
+        for cadre_id, educations in roster_educations(list(by_pk)).items():
+            by_pk[cadre_id].educations = educations
         return stored
 
     # A new person: everything the row gives, the rest from the ID number.
