@@ -5,10 +5,9 @@ poll it, download it."""
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from django.http import FileResponse, QueryDict
+from django.http import QueryDict
 from django.http.response import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -27,8 +26,8 @@ from imports.marked import marked_workbook
 from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportRow, RowStatus
 from imports.roster import TEMPLATE_FIELDS
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
+from imports.views import xlsx_response
 from personnel.api.pagination import PageNumberPagination
-from personnel.exports import content_disposition
 from personnel.selectors import cadre_list_visible_to
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -101,12 +100,6 @@ class ExportJobSerializer(serializers.ModelSerializer[ExportJob]):
             "progress_percent", "message", "created_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-
-def _xlsx(data: bytes, filename: str, fallback: str) -> FileResponse:
-    response = FileResponse(BytesIO(data), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition(filename, fallback)
-    return response
 
 
 class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
@@ -199,12 +192,12 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
         job = job_for_actor(request.user, pk)
         if not job.count_invalid or not job.sheet_name:
             return Response({"detail": "该文件没有需要标注的错误"}, status=status.HTTP_404_NOT_FOUND)
-        return _xlsx(marked_workbook(job), f"{job.filename.rsplit('.', 1)[0]}_错误标注.xlsx", "marked.xlsx")
+        return xlsx_response(marked_workbook(job), f"{job.filename.rsplit('.', 1)[0]}_错误标注.xlsx", "marked.xlsx")
 
     @extend_schema(summary="下载花名册导入模板", responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def template(self, request: Request) -> HttpResponseBase:
-        return _xlsx(template_bytes(), "干部花名册导入模板.xlsx", "roster-template.xlsx")
+        return xlsx_response(template_bytes(), "干部花名册导入模板.xlsx", "roster-template.xlsx")
 
 
 class ExportJobViewSet(viewsets.GenericViewSet[ExportJob]):
@@ -244,4 +237,4 @@ class ExportJobViewSet(viewsets.GenericViewSet[ExportJob]):
         if job.status != ExportStatus.DONE:
             return Response({"detail": f"文件尚未生成（{job.get_status_display()}）"}, status=status.HTTP_409_CONFLICT)
         data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
-        return _xlsx(bytes(data or b""), job.filename, "roster.xlsx")
+        return xlsx_response(bytes(data or b""), job.filename, "roster.xlsx")

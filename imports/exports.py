@@ -21,7 +21,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.access import scope_of
-from imports.models import ExportJob, ExportStatus
+from imports.models import ExportJob, ExportStatus, throttled_progress
 from imports.roster import (
     FIELDS_BY_KEY,
     IDENTITY_LABELS,
@@ -323,13 +323,11 @@ def run_export_job(job_id: int) -> None:
         _, queryset = cadre_list_visible_to(actor=actor, params=list_params(QueryDict(job.query)))
         total = queryset.order_by().count()
         ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-        last = [timezone.now()]
+        write_progress = throttled_progress(ExportJob, job.pk)
 
         def progress(done: int) -> None:
-            now = timezone.now()
-            if (now - last[0]).total_seconds() >= 0.5:
-                last[0] = now
-                ExportJob.objects.filter(pk=job.pk).update(rows_done=max(done - 1, 0))
+            # The writer counts the header row too.
+            write_progress(max(done - 1, 0), total)
 
         output = BytesIO()
         export_roster(output, queryset, [FIELDS_BY_KEY[k] for k in job.columns if k in FIELDS_BY_KEY] or list(

@@ -7,11 +7,31 @@ transaction, or nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from personnel.models import Cadre, Unit
+
+
+def throttled_progress(model: type[models.Model], pk: Any, *, every: float = 0.5) -> Callable[[int, int], None]:
+    """A progress callback for a background job: (done, total) written to
+    the job row at most every ``every`` seconds, and always at the end, so
+    that the page's progress bar moves without a write per row."""
+    last = [timezone.now()]
+
+    def write(done: int, total: int) -> None:
+        now = timezone.now()
+        if (now - last[0]).total_seconds() < every and done < total:
+            return
+        last[0] = now
+        model._default_manager.filter(pk=pk).update(rows_done=done, rows_total=total)
+
+    return write
 
 
 class ImportKind(models.TextChoices):

@@ -27,7 +27,7 @@ from pypinyin import Style, lazy_pinyin
 from python_calamine import CalamineWorkbook
 
 from accounts.access import scope_of
-from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
+from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus, throttled_progress
 from imports.roster import (
     FIELDS,
     FIELDS_BY_KEY,
@@ -766,16 +766,7 @@ def _stage(job: ImportJob, results: Iterable[RowResult], *, batch: int = 5000) -
 
 
 def _progress_writer(job: ImportJob) -> Progress:
-    last = [timezone.now()]
-
-    def write(done: int, total: int) -> None:
-        now = timezone.now()
-        if (now - last[0]).total_seconds() < 0.5 and done < total:
-            return
-        last[0] = now
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=done, rows_total=total)
-
-    return write
+    return throttled_progress(ImportJob, job.pk)
 
 
 def validate_job(job_id: int) -> ImportJob:

@@ -39,7 +39,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_PAGE = 50
 
 
-def _xlsx_response(data: bytes, filename: str, fallback: str) -> HttpResponse:
+def xlsx_response(data: bytes, filename: str, fallback: str) -> HttpResponse:
+    """A workbook made in memory as a download (browser and API alike)."""
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = content_disposition(filename, fallback)
     response["Cache-Control"] = "private, no-store"
@@ -50,7 +51,7 @@ def _xlsx_response(data: bytes, filename: str, fallback: str) -> HttpResponse:
 @browser_login_required
 def template_download(request: HttpRequest) -> HttpResponse:
     require_cadre_scope(request.user)
-    return _xlsx_response(template_bytes(), "干部花名册导入模板.xlsx", "roster-template.xlsx")
+    return xlsx_response(template_bytes(), "干部花名册导入模板.xlsx", "roster-template.xlsx")
 
 
 @never_cache
@@ -194,7 +195,7 @@ def import_marked(request: HttpRequest, job_id: int) -> HttpResponse:
         messages.info(request, "该文件没有需要标注的错误")
         return HttpResponseRedirect(reverse("imports:import-detail", args=[job.pk]))
     stem = job.filename.rsplit(".", 1)[0]
-    return _xlsx_response(marked_workbook(job), f"{stem}_错误标注.xlsx", "marked.xlsx")
+    return xlsx_response(marked_workbook(job), f"{stem}_错误标注.xlsx", "marked.xlsx")
 
 
 # --- roster export ----------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     output = BytesIO()
     export_roster(output, queryset, fields, scope)
     logger.info("roster export by user %s: %d rows, parameters %s", request.user.pk, count, params.urlencode())
-    return _xlsx_response(output.getvalue(), filename, "roster.xlsx")
+    return xlsx_response(output.getvalue(), filename, "roster.xlsx")
 
 
 @never_cache
@@ -261,4 +262,4 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     from imports.models import ExportJob
 
     data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
-    return _xlsx_response(bytes(data or b""), job.filename, "roster.xlsx")
+    return xlsx_response(bytes(data or b""), job.filename, "roster.xlsx")
