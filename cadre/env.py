@@ -7,7 +7,9 @@ so a typo in a deployment never silently turns into a default.
 from __future__ import annotations
 
 import os
-from urllib.parse import parse_qs, unquote, urlsplit
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -67,6 +69,12 @@ def parse_database_url(url: str) -> dict[str, object]:
         raise ImproperlyConfigured("DATABASE_URL names no database")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     host = query.pop("host", None) or unquote(parts.hostname or "")
+    # libpq's own form for a socket directory with a non-default port.
+    query_port = query.pop("port", None)
+    if port is None and query_port:
+        if not query_port.isdigit() or not 0 < int(query_port) < 65536:
+            raise ImproperlyConfigured("DATABASE_URL has an invalid port")
+        port = int(query_port)
     options: dict[str, object] = {}
     if "sslmode" in query:
         options["sslmode"] = query.pop("sslmode")
@@ -79,3 +87,38 @@ def parse_database_url(url: str) -> dict[str, object]:
         "PORT": str(port or ""),
         "OPTIONS": options,
     }
+
+
+def database_url(settings_dict: Mapping[str, Any]) -> str:
+    """Turn a Django DATABASES entry back into the URL that
+    :func:`parse_database_url` reads, so a child process (a worker started by
+    a test, a benchmark's helper) reaches the very database this process uses.
+
+    A HOST that is a directory (the embedded server's socket directory) goes
+    into the ``host`` query parameter, not the authority: pasted in as a host
+    name it makes a URL that no client can connect to.
+    """
+    user = quote(str(settings_dict.get("USER") or ""), safe="")
+    password = quote(str(settings_dict.get("PASSWORD") or ""), safe="")
+    host = str(settings_dict.get("HOST") or "")
+    port = str(settings_dict.get("PORT") or "")
+    name = quote(str(settings_dict["NAME"]), safe="")
+    query: dict[str, str] = {}
+    if host.startswith("/"):
+        query["host"] = host
+        authority_host = ""
+    else:
+        authority_host = f"[{host}]" if ":" in host else host
+    userinfo = ""
+    if user:
+        userinfo = f"{user}:{password}@" if password else f"{user}@"
+    elif password:
+        userinfo = f":{password}@"
+    authority = userinfo + authority_host + (f":{port}" if port and authority_host else "")
+    options = settings_dict.get("OPTIONS") or {}
+    if "sslmode" in options:
+        query["sslmode"] = str(options["sslmode"])
+    if query.get("host") and port:
+        query["port"] = port
+    suffix = f"?{urlencode(query, safe='/')}" if query else ""
+    return f"postgresql://{authority}/{name}{suffix}"

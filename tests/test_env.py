@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cadre.env import envbool, envint, envlist, envstr, parse_database_url
+from cadre.env import database_url, envbool, envint, envlist, envstr, parse_database_url
 
 NAME = "CADRE_TEST_SETTING"
 
@@ -193,3 +193,41 @@ def test_url_without_a_database_name_is_refused(url):
 def test_bad_port_is_refused_as_a_configuration_error(url):
     with pytest.raises(ImproperlyConfigured):
         parse_database_url(url)
+
+
+# --- database_url: Django's settings back into a URL -----------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://cadre:secret@db.internal:5433/cadre_prod",
+        "postgresql://postgres@127.0.0.1/cadre",
+        "postgresql://postgres@/cadre?host=/work/main/var/pg",
+        "postgresql://postgres@/cadre?host=/run/postgresql&port=5433",
+        "postgresql://cadre:p%40ss%3Aw%2Fd%23%3F@db/cadre",
+        "postgresql://ad%40min:%E5%AF%86%E7%A0%81%25@db/cadre",
+        "postgresql://cadre@[::1]:5432/cadre",
+        "postgresql://cadre@db/cadre?sslmode=verify-full",
+    ],
+)
+def test_database_url_round_trips_through_the_parser(url):
+    config = parse_database_url(url)
+
+    assert parse_database_url(database_url(config)) == config
+
+
+def test_the_embedded_servers_socket_directory_stays_a_socket_directory():
+    # The defect this function fixes: the socket directory pasted in as a host
+    # name (postgresql://postgres:@/…/var/pg:5432/test_cadre) reached no server.
+    config = {"NAME": "test_cadre", "USER": "postgres", "PASSWORD": "", "HOST": "/work/main/var/pg", "PORT": ""}
+
+    url = database_url(config)
+
+    assert url == "postgresql://postgres@/test_cadre?host=/work/main/var/pg"
+    assert parse_database_url(url)["HOST"] == "/work/main/var/pg"
+
+
+def test_a_socket_url_with_a_bad_port_in_the_query_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="invalid port"):
+        parse_database_url("postgresql://postgres@/cadre?host=/run/postgresql&port=x")

@@ -24,6 +24,7 @@ from alerts import tasks as alert_tasks
 from alerts.models import Alert, AlertEvent, CheckChunk, CheckRun, EventKind, RunStatus
 from alerts.policies import policies_in_force
 from cadre.celery import app
+from cadre.env import database_url
 from personnel.models import Code, CodeTable
 from tests.factories import make_cadre, make_unit
 
@@ -95,8 +96,7 @@ def test_a_check_runs_end_to_end_on_a_real_worker() -> None:
 
 
 def _worker_env() -> dict[str, str]:
-    db = connection.settings_dict
-    url = f"postgresql://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url(connection.settings_dict)
     env = dict(os.environ)
     env.update({"DATABASE_URL": url, "SECRET_KEY": settings.SECRET_KEY, "DEBUG": "0", "DB_CONN_MAX_AGE": "0"})
     if settings.REDIS_URL:
