@@ -86,8 +86,8 @@ def main() -> None:
     from imports.validation import validate_job
     from interchange.archive import read_upload
     from interchange.codes import CodeBook
+    from interchange.from_cadre import records_from_cadres
     from interchange.lrmx import write_lrmx
-    from interchange.record import records_from_cadres
     from personnel.demo import demo_data_generate
     from personnel.models import Cadre, Unit
     from tests.factories import make_jurisdiction, make_user

@@ -15,7 +15,7 @@ an error that says nothing of where that person is.
 The commit does not trust what validation saw: it reads the stored upload
 again (the same bytes, the same archive order, so row n is file n; each
 row's file name is checked), re-checks every match and the version of
-every changed person, and writes with ``interchange.record.apply_records``
+every changed person, and writes with ``interchange.apply.apply_records``
 (batched: a fixed number of statements per 200 files, history rows written
 by the triggers under the job's history context). Re-parsing costs about
 2 s for 1,000 files with photos, much less than keeping the parsed records
@@ -37,17 +37,12 @@ from accounts.access import scope_of
 from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, RowStatus
 from imports.xlsx import RejectedFile
 from interchange import lrm
+from interchange.apply import RecordsInvalid, apply_records, plan_records
 from interchange.archive import UploadRejected, read_upload
 from interchange.codes import CodeBook
-from interchange.record import (
-    ParsedRecord,
-    RecordsInvalid,
-    apply_records,
-    cadres_with_records,
-    diff_records,
-    plan_records,
-    record_from_loaded,
-)
+from interchange.diff import diff_records
+from interchange.from_cadre import cadres_with_records, record_from_loaded
+from interchange.parsed import ParsedRecord
 from personnel.models import Cadre
 
 LRMX_EXTENSIONS = (".lrmx", ".lrm", ".zip")

@@ -20,8 +20,8 @@ from accounts.access import cadre_for_actor
 from interchange.docx_form import form_docx
 from interchange.exports import DOCX_TYPE, LRMX_TYPE, ZIP_TYPE, file_stem, lrmx_zip
 from interchange.form import form_sheet
+from interchange.from_cadre import record_from_cadre, records_from_cadres
 from interchange.lrmx import write_lrmx
-from interchange.record import record_from_cadre, records_from_cadres
 from interchange.selection import SelectionError, export_limit, selected_cadres
 from interchange.views import download
 

@@ -25,7 +25,7 @@ from django.conf import settings
 from interchange.codes import CodeBook
 from interchange.lrm import parse_lrm
 from interchange.lrmx import parse_lrmx
-from interchange.record import ParsedRecord
+from interchange.parsed import ParsedRecord
 
 # Files a zip made on Windows or macOS carries besides the forms.
 _JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})

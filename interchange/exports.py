@@ -9,8 +9,9 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from interchange.from_cadre import records_from_cadres
 from interchange.lrmx import write_lrmx
-from interchange.record import ParsedRecord, records_from_cadres
+from interchange.parsed import ParsedRecord
 from personnel.models import Cadre
 
 LRMX_TYPE = "application/octet-stream"

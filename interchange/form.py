@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from interchange import texts
-from interchange.record import (
+from interchange.cells import (
     EDUCATION_KINDS,
     EducationCell,
-    ParsedRecord,
     code_name,
     date_text,
     education_cell,
@@ -26,6 +25,7 @@ from interchange.record import (
     rewards_text,
     tech_title_text,
 )
+from interchange.parsed import ParsedRecord
 from personnel import rules
 from personnel.dates import PartialDate
 from personnel.models import Sex

@@ -16,8 +16,8 @@ import csv
 import io
 
 from interchange.codes import CodeBook
+from interchange.parsed import ParsedRecord
 from interchange.reader import build_record
-from interchange.record import ParsedRecord
 
 FIELD_COUNT = 33
 # Field index → the LRMX element it carries (9, 10 and 20–24 are split below).

@@ -19,7 +19,20 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 
 from interchange import texts
+from interchange.cells import (
+    EDUCATION_KINDS,
+    age_limit_code,
+    code_name,
+    education_cell,
+    family_political_text,
+    family_relation_text,
+    family_unit_text,
+    rewards_text,
+    tech_title_text,
+)
 from interchange.codes import CodeBook
+from interchange.from_cadre import record_from_cadre
+from interchange.parsed import ParsedRecord
 from interchange.reader import (
     ELEMENTS,
     FAMILY_ELEMENTS,
@@ -28,18 +41,6 @@ from interchange.reader import (
     decode_photo,
     month_of,
     retirement_month_of,
-)
-from interchange.record import (
-    EDUCATION_KINDS,
-    ParsedRecord,
-    age_limit_code,
-    code_name,
-    education_cell,
-    family_political_text,
-    family_relation_text,
-    family_unit_text,
-    record_from_cadre,
-    tech_title_text,
 )
 from personnel.models import Cadre, Sex
 
@@ -178,8 +179,6 @@ def lrmx_cells(record: ParsedRecord) -> dict[str, str]:
     cells["NiRenZhiWu"] = str(p.get("proposed_post") or "")
     cells["NiMianZhiWu"] = str(p.get("proposed_removal") or "")
     cells["JianLi"] = texts.resume_text(record.resume)
-    from interchange.record import rewards_text
-
     cells["JiangChengQingKuang"] = rewards_text(record)
     cells["NianDuKaoHeJieGuo"] = texts.appraisal_text(record.appraisals)
     cells["RenMianLiYou"] = str(p.get("reason") or "")

@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 
 from interchange import texts
+from interchange.cells import age_limit_code
 from interchange.codes import CodeBook
-from interchange.record import ParsedRecord, age_limit_code
+from interchange.parsed import ParsedRecord
 from personnel import rules
 from personnel.dates import DateParseError, PartialDate, Precision, parse_date
 from personnel.models import CodeTable, EducationKind, Sex

@@ -26,8 +26,9 @@ from accounts.views import browser_login_required
 from interchange.docx_form import form_docx
 from interchange.exports import DOCX_TYPE, LRMX_TYPE, ZIP_TYPE, file_stem, lrmx_zip
 from interchange.form import FormSheet, form_sheet
+from interchange.from_cadre import record_from_cadre, records_from_cadres
 from interchange.lrmx import write_lrmx
-from interchange.record import ParsedRecord, record_from_cadre, records_from_cadres
+from interchange.parsed import ParsedRecord
 from interchange.selection import SelectionError, selected_cadres
 from personnel.exports import content_disposition
 from personnel.views.browse import require_cadre_scope

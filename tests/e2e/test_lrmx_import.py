@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
+from interchange.from_cadre import record_from_cadre
 from interchange.lrmx import write_lrmx
-from interchange.record import record_from_cadre
 from personnel.models import Cadre
 from tests.e2e.test_registry import login
 from tests.factories import id_number_for, make_cadre, make_jurisdiction, make_unit, make_user

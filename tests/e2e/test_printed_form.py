@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
+from interchange.apply import apply_record
 from interchange.lrmx import parse_lrmx
-from interchange.record import apply_record
 from tests.e2e.test_registry import login
 from tests.factories import make_jurisdiction, make_unit, make_user
 from tests.interchange import builders

@@ -23,9 +23,10 @@ from imports.commit import commit_job
 from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
 from imports.models import ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.validation import validate_job
+from interchange.apply import apply_record, apply_records
 from interchange.codes import CodeBook
+from interchange.from_cadre import record_from_cadre
 from interchange.lrmx import parse_lrmx, write_lrmx
-from interchange.record import apply_record, apply_records, record_from_cadre
 from personnel.models import Appraisal, Cadre, FamilyMember, Photo, ResumeEntry, Unit
 from personnel.services import cadre_update
 from tests.factories import id_number_for, make_cadre
@@ -167,7 +168,7 @@ def test_commit_writes_new_and_changed_people_with_their_subrecords(county: dict
     # The imported record reads back as the file said.
     record = record_from_cadre(new)
     incoming = parse_lrmx(sun, "x.lrmx", codes=CodeBook())
-    from interchange.record import diff_records
+    from interchange.diff import diff_records
 
     assert diff_records(record, incoming) == []
 
@@ -379,7 +380,7 @@ def test_apply_records_writes_what_apply_record_writes(county: dict[str, Any]) -
     ParsedRecordFile = builders.lrmx(XianRenZhiWu="甲县财政局副局长", ZhaoPian=base64.b64encode(JPEG2).decode())
     record = parse_lrmx(ParsedRecordFile, "x.lrmx", codes=codes)
     apply_record(actor=None, record=record, unit=finance, cadre=one)
-    from interchange.record import cadres_with_records
+    from interchange.from_cadre import cadres_with_records
 
     with CaptureQueriesContext(connection) as queries:
         apply_records(

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
+from interchange.diff import diff_records
 from interchange.lrm import parse_lrm
 from interchange.lrmx import parse_lrmx
-from interchange.record import diff_records
 from tests.interchange import builders
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import datetime
 
 import pytest
 
+from interchange.diff import diff_records
 from interchange.lrmx import WRITER_VERSION, cells_of, parse_lrmx, write_lrmx
-from interchange.record import diff_records
 from personnel.dates import Precision
 from tests.factories import id_number_for
 from tests.interchange import builders

@@ -11,8 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from interchange.apply import apply_record
+from interchange.diff import diff_records
+from interchange.from_cadre import record_from_cadre
 from interchange.lrmx import parse_lrmx, write_lrmx
-from interchange.record import apply_record, diff_records, record_from_cadre
 from personnel.history import history_context
 from personnel.models import (
     Appraisal,

@@ -10,8 +10,8 @@ import zipfile
 import docx
 import pytest
 
+from interchange.apply import apply_record
 from interchange.lrmx import cells_of, parse_lrmx
-from interchange.record import apply_record
 from tests.api.conftest import client_as
 from tests.api.conftest import world as world
 from tests.factories import make_cadre
