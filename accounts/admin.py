@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import TokenProxy
 from accounts import services
 from accounts.access import scope_of
 from accounts.models import Jurisdiction, Role, RoleAssignment, User
-from cadre.admin_site import ServiceDeleteMixin
+from core.admin_mixins import ServiceDeleteMixin
 
 # Access comes from role assignments, not Django groups; API tokens get their
 # own page with the API work.

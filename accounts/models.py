@@ -12,7 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from personnel.history import track
+from core.history import track
 
 
 class Role(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.access import forget_scope, scope_of
 from accounts.models import Jurisdiction, Role, RoleAssignment, User
-from personnel.history import history_context
+from core.history import history_context
 
 if TYPE_CHECKING:
     from accounts.access import Actor

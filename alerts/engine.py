@@ -526,5 +526,5 @@ def _complete(run: CheckRun) -> None:
     run.opened, run.closed = opened, closed
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
-    run.error = ""  # a chunk that failed before was retried and is done now
-    run.save(update_fields=["counts", "seconds", "opened", "closed", "status", "finished_at", "error"])
+    run.message = ""  # a chunk that failed before was retried and is done now
+    run.save(update_fields=["counts", "seconds", "opened", "closed", "status", "finished_at", "message"])

@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models import Q
 
 from alerts.rules import INFLUENCE_LABELS, POLICY_LABELS, RULE_LABELS, Severity
-from personnel.history import track
+from core.history import track
+from core.models import Job
 from personnel.models import Cadre, Code, CodeTable
 
 RULE_CHOICES = [(rule.value, label) for rule, label in RULE_LABELS.items()]
@@ -66,9 +67,13 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class CheckRun(models.Model):
+class CheckRun(Job):
     """One check of every cadre. Split into chunks of cadre ids that any
-    worker may take; complete when every chunk is done."""
+    worker may take; complete when every chunk is done. ``message`` holds
+    the last chunk failure while the run waits for its retry."""
+
+    FINAL_STATUSES = (RunStatus.DONE, RunStatus.FAILED)
+    COMPLETE_STATUSES = (RunStatus.DONE,)
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -83,7 +88,6 @@ class CheckRun(models.Model):
     status = models.CharField("状态", max_length=12, choices=RunStatus.choices, default=RunStatus.PREPARING)
     created_at = models.DateTimeField("发起时间", auto_now_add=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     chunk_total = models.PositiveIntegerField("分块数", default=0)
     chunk_size = models.PositiveIntegerField("每块干部编号数", default=20000)
     prepare_seconds = models.FloatField("准备用时（秒）", default=0)
@@ -94,7 +98,6 @@ class CheckRun(models.Model):
     seconds = models.JSONField("各规则用时（秒）", default=dict, blank=True)
     opened = models.PositiveIntegerField("新增预警", default=0)
     closed = models.PositiveIntegerField("自动关闭", default=0)
-    error = models.TextField("错误", blank=True)
 
     class Meta:
         verbose_name = "预警检查"

@@ -31,7 +31,8 @@ from alerts.models import (
     RunStatus,
 )
 from alerts.rules import PolicyKey, policy_from_params, policy_to_params
-from personnel.history import history_context
+from core.errors import ConflictError
+from core.history import history_context
 from personnel.models import Cadre
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 DEFAULT_CHUNK_SIZE = 20_000
 
 
-class RunAlreadyActive(Exception):
+class RunAlreadyActive(ConflictError):
     """A check is already under way; the message says which."""
 
     def __init__(self, run: CheckRun) -> None:

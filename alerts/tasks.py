@@ -37,7 +37,7 @@ def check_chunk(chunk_id: int) -> None:
         # shows why, and resuming it (the button, or the next night) retries.
         run_id = CheckChunk.objects.filter(pk=chunk_id).values_list("run_id", flat=True).first()
         if run_id is not None:
-            CheckRun.objects.filter(pk=run_id).update(error=f"分块 {chunk_id} 检查失败：{exc}"[:2000])
+            CheckRun.objects.filter(pk=run_id).update(message=f"分块 {chunk_id} 检查失败：{exc}"[:2000])
         raise
 
 

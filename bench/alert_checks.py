@@ -83,7 +83,7 @@ def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
 
 def one_run(chunk_size: int) -> None:
     CheckRun.objects.filter(status__in=[RunStatus.PREPARING, RunStatus.RUNNING]).update(
-        status=RunStatus.FAILED, error="abandoned by bench/alert_checks.py"
+        status=RunStatus.FAILED, message="abandoned by bench/alert_checks.py"
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM personnel_cadre")

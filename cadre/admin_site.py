@@ -9,12 +9,8 @@ and no cadre data. API-client accounts never use the browser.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -38,20 +34,3 @@ class CadreAdminSite(admin.AdminSite):
         # One login page for the whole product: Django's admin login would
         # demand is_staff, which this project does not use.
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"), "accounts:login")
-
-
-class ServiceDeleteMixin:
-    """Admin deletes go through the model's service one object at a time, so
-    each is scope-checked and attributed; a bulk delete is all or nothing.
-    An admin that allows deleting names its service here."""
-
-    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
-        raise NotImplementedError(f"{type(self).__name__} deletes nothing without a service")
-
-    def delete_model(self, request: HttpRequest, obj: Model) -> None:
-        self.delete_through_service(request, obj)
-
-    @transaction.atomic
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for obj in queryset:
-            self.delete_through_service(request, obj)

@@ -170,20 +170,16 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
     @action(detail=True, methods=["post"])
     def commit(self, request: Request, pk: str) -> Response:
         job = job_for_actor(request.user, pk)
-        try:
-            job = services.import_commit(actor=request.user, job=job)  # type: ignore[arg-type]
-        except services.ImportRefused as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        # An ImportRefused is a 409 with its message (core.errors.ConflictError).
+        job = services.import_commit(actor=request.user, job=job)  # type: ignore[arg-type]
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(summary="取消导入", request=None, responses=ImportJobSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
         job = job_for_actor(request.user, pk)
-        try:
-            job = services.import_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
-        except services.ImportRefused as exc:
-            return Response({"detail": exc.message}, status=status.HTTP_409_CONFLICT)
+        # An ImportRefused is a 409 with its message (core.errors.ConflictError).
+        job = services.import_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
         return Response(ImportJobSerializer(job).data)
 
     @extend_schema(summary="下载标注错误的工作簿", responses={(200, XLSX): OpenApiTypes.BINARY})

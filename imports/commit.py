@@ -22,20 +22,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.access import scope_of
+from core.errors import ConflictError
+from core.history import history_context
 from imports.models import ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.roster import CADRE_COLUMNS
-from personnel.history import history_context
 from personnel.models import Cadre, Education, Unit
 
 logger = logging.getLogger(__name__)
 
 
-class CommitRefused(Exception):
+class CommitRefused(ConflictError):
     """The job cannot be committed (now); ``message`` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _sql_default(field: models.Field[Any, Any]) -> Any:

@@ -21,7 +21,16 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.access import scope_of
-from imports.models import ExportJob, ExportStatus, throttled_progress
+from core.xlsx import (
+    STYLE_HEADER,
+    STYLE_TITLE,
+    STYLE_WRAP,
+    SheetSpec,
+    Styled,
+    column_letter,
+    write_workbook,
+)
+from imports.models import ExportJob, ExportStatus
 from imports.roster import (
     FIELDS_BY_KEY,
     IDENTITY_LABELS,
@@ -36,16 +45,7 @@ from imports.roster import (
     year_month,
 )
 from imports.selectors import roster_educations
-from imports.xlsx import (
-    STYLE_HEADER,
-    STYLE_TITLE,
-    STYLE_WRAP,
-    TEMPLATE_PROPERTY,
-    SheetSpec,
-    Styled,
-    column_letter,
-    write_workbook,
-)
+from imports.xlsx import TEMPLATE_PROPERTY
 from personnel.exports import mask_id_number
 from personnel.models import Cadre, Code, EducationKind, Unit
 
@@ -323,7 +323,7 @@ def run_export_job(job_id: int) -> None:
         _, queryset = cadre_list_visible_to(actor=actor, params=list_params(QueryDict(job.query)))
         total = queryset.order_by().count()
         ExportJob.objects.filter(pk=job.pk).update(rows_total=total)
-        write_progress = throttled_progress(ExportJob, job.pk)
+        write_progress = ExportJob.progress_writer(job.pk)
 
         def progress(done: int) -> None:
             # The writer counts the header row too.

@@ -34,6 +34,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.access import scope_of
+from core.errors import UserError
 from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, RowStatus
 from imports.xlsx import RejectedFile
 from interchange import lrm
@@ -53,12 +54,8 @@ MATCH_BY_NAME = "按姓名和出生年月匹配"
 MATCH_NEW = "新增人员"
 
 
-class UploadRefused(Exception):
+class UploadRefused(UserError):
     """An upload the form refuses outright; ``message`` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _extension(filename: str) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 
 from python_calamine import CalamineWorkbook
 
+from core.xlsx import STYLE_ERROR, STYLE_HEADER, STYLE_HEADER_ERROR, STYLE_WRAP, SheetSpec, Styled, write_workbook
 from imports.models import ImportFile, ImportJob, ImportRow, RowStatus
-from imports.xlsx import STYLE_ERROR, STYLE_HEADER, STYLE_HEADER_ERROR, STYLE_WRAP, SheetSpec, Styled, write_workbook
 
 
 def _errors(job: ImportJob) -> dict[int, list[dict[str, Any]]]:

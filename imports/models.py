@@ -7,31 +7,12 @@ transaction, or nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
+from core.models import RowJob
 from personnel.models import Cadre, Unit
-
-
-def throttled_progress(model: type[models.Model], pk: Any, *, every: float = 0.5) -> Callable[[int, int], None]:
-    """A progress callback for a background job: (done, total) written to
-    the job row at most every ``every`` seconds, and always at the end, so
-    that the page's progress bar moves without a write per row."""
-    last = [timezone.now()]
-
-    def write(done: int, total: int) -> None:
-        now = timezone.now()
-        if (now - last[0]).total_seconds() < every and done < total:
-            return
-        last[0] = now
-        model._default_manager.filter(pk=pk).update(rows_done=done, rows_total=total)
-
-    return write
 
 
 class ImportKind(models.TextChoices):
@@ -54,7 +35,10 @@ class ImportStatus(models.TextChoices):
 FINAL_STATUSES = (ImportStatus.REJECTED, ImportStatus.COMMITTED, ImportStatus.FAILED, ImportStatus.CANCELLED)
 
 
-class ImportJob(models.Model):
+class ImportJob(RowJob):
+    FINAL_STATUSES = FINAL_STATUSES
+    COMPLETE_STATUSES = (ImportStatus.VALIDATED, ImportStatus.COMMITTED)
+
     kind = models.CharField("类型", max_length=10, choices=ImportKind.choices, default=ImportKind.ROSTER)
     status = models.CharField("状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     uploaded_by = models.ForeignKey(
@@ -69,15 +53,14 @@ class ImportJob(models.Model):
     template_version = models.CharField("模板版本", max_length=20, blank=True)
     columns = models.JSONField("识别的列", default=list, blank=True)
     ignored_columns = models.JSONField("未识别的列", default=list, blank=True)
-    rows_total = models.PositiveIntegerField("数据行数", default=0)
-    rows_done = models.PositiveIntegerField("已处理行数", default=0)
     count_new = models.PositiveIntegerField("新增", default=0)
     count_changed = models.PositiveIntegerField("变更", default=0)
     count_unchanged = models.PositiveIntegerField("无变化", default=0)
     count_invalid = models.PositiveIntegerField("有错误", default=0)
     error_count = models.PositiveIntegerField("错误数", default=0)
-    message = models.TextField("说明", blank=True)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    # An import's end has its own timestamps (validated_at, committed_at).
+    finished_at = None  # type: ignore[assignment]
     validated_at = models.DateTimeField("校验完成时间", null=True, blank=True)
     committed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,10 +82,6 @@ class ImportJob(models.Model):
         return f"{self.filename}（{self.get_status_display()}）"
 
     @property
-    def is_final(self) -> bool:
-        return self.status in FINAL_STATUSES
-
-    @property
     def can_commit(self) -> bool:
         """Only a validated job without a single invalid row, with something to change."""
         return (
@@ -110,14 +89,6 @@ class ImportJob(models.Model):
             and self.count_invalid == 0
             and (self.count_new + self.count_changed) > 0
         )
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status in (ImportStatus.VALIDATED, ImportStatus.COMMITTED):
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, self.rows_done * 100 // self.rows_total)
 
 
 class ImportFile(models.Model):
@@ -188,9 +159,12 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", "失败"
 
 
-class ExportJob(models.Model):
+class ExportJob(RowJob):
     """A large export written by a worker; the file is kept for download by
     the one who asked for it."""
+
+    FINAL_STATUSES = (ExportStatus.DONE, ExportStatus.FAILED)
+    COMPLETE_STATUSES = (ExportStatus.DONE,)
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="export_jobs"
@@ -199,12 +173,8 @@ class ExportJob(models.Model):
     query = models.CharField("筛选条件", max_length=2000, blank=True)
     columns = models.JSONField("导出列", default=list)
     filename = models.CharField("文件名", max_length=255)
-    rows_total = models.PositiveIntegerField("总行数", default=0)
-    rows_done = models.PositiveIntegerField("已写行数", default=0)
-    message = models.TextField("说明", blank=True)
     data = models.BinaryField("文件内容", null=True, blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "导出任务"
@@ -213,11 +183,3 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-
-    @property
-    def progress_percent(self) -> int:
-        if self.status == ExportStatus.DONE:
-            return 100
-        if not self.rows_total:
-            return 0
-        return min(100, self.rows_done * 100 // self.rows_total)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.access import path_q, scope_of
+from core.errors import ConflictError
 from imports.models import ExportJob, ImportFile, ImportJob, ImportKind, ImportStatus
 from personnel.models import Unit
 
@@ -21,12 +22,8 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 
-class ImportRefused(Exception):
+class ImportRefused(ConflictError):
     """A request about an import that cannot be done; ``message`` is for the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def import_units_for(actor: Actor | None) -> list[Unit]:

@@ -27,7 +27,8 @@ from pypinyin import Style, lazy_pinyin
 from python_calamine import CalamineWorkbook
 
 from accounts.access import scope_of
-from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus, throttled_progress
+from core.xlsx import column_letter
+from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.roster import (
     FIELDS,
     FIELDS_BY_KEY,
@@ -53,7 +54,7 @@ from imports.roster import (
     year_month,
 )
 from imports.selectors import roster_educations
-from imports.xlsx import RejectedFile, column_letter, find_formulas, inspect_workbook
+from imports.xlsx import RejectedFile, find_formulas, inspect_workbook
 from personnel import rules
 from personnel.codes import code_index, normalize
 from personnel.dates import PartialDate, Precision
@@ -766,7 +767,7 @@ def _stage(job: ImportJob, results: Iterable[RowResult], *, batch: int = 5000) -
 
 
 def _progress_writer(job: ImportJob) -> Progress:
-    return throttled_progress(ImportJob, job.pk)
+    return ImportJob.progress_writer(job.pk)
 
 
 def validate_job(job_id: int) -> ImportJob:

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.access import scope_of
+from core.history import history_context
 from interchange.cells import EDUCATION_KINDS, education_cell
 from interchange.diff import SPEC_FIELDS, diff_records
 from interchange.from_cadre import (
@@ -36,7 +37,6 @@ from interchange.parsed import (
 )
 from personnel import rules
 from personnel.dates import PartialDate
-from personnel.history import history_context
 from personnel.models import (
     Appraisal,
     Cadre,

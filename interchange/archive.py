@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
+from core.errors import UserError
 from interchange.codes import CodeBook
 from interchange.lrm import parse_lrm
 from interchange.lrmx import parse_lrmx
@@ -33,12 +34,8 @@ _UTF8_FLAG = 0x800
 _ENCRYPTED_FLAG = 0x1
 
 
-class UploadRejected(Exception):
+class UploadRejected(UserError):
     """The upload as a whole is refused; ``message`` says why, in Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def limits() -> dict[str, int]:

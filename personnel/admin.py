@@ -11,7 +11,7 @@ from django.http import HttpRequest
 
 from accounts.access import scope_of, scope_queryset
 from accounts.models import Role
-from cadre.admin_site import ServiceDeleteMixin
+from core.admin_mixins import ServiceDeleteMixin
 from personnel import services
 from personnel.models import (
     Appraisal,

@@ -41,8 +41,8 @@ from django.utils import timezone
 from psycopg import sql
 from pypinyin import Style, lazy_pinyin
 
+from core.history import history_context
 from personnel import rules
-from personnel.history import history_context
 from personnel.models import (
     AppointmentMethod,
     Appraisal,

@@ -20,8 +20,8 @@ from django.db.models import Q
 from django.db.models.functions import Reverse
 from django.utils import timezone
 
+from core.history import track
 from personnel import rules
-from personnel.history import track
 
 
 class CodeTable(models.TextChoices):

@@ -15,8 +15,8 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from accounts.access import scope_of
+from core.history import history_context
 from personnel import rules
-from personnel.history import history_context
 from personnel.models import Cadre, ChangeRequest, ChangeRequestStatus, Unit
 
 if TYPE_CHECKING:

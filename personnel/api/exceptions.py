@@ -6,7 +6,8 @@ Every error has ``detail`` (one sentence for a person); validation errors add
 ``errors`` (field → messages, ``non_field_errors`` for the rest). Exceptions
 of the domain layer keep their status: Django's ValidationError is 400,
 PermissionDenied 403, Http404 404 (missing and out-of-scope alike) and
-StaleRecord 412 with the record's current ETag and representation.
+StaleRecord 412 with the record's current ETag and representation, and
+every ``core.errors.UserError`` its own status with its message as ``detail``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
+from core.errors import UserError
 from personnel.services import StaleRecord
 
 INVALID_INPUT = "输入有误，请检查各字段"
@@ -41,6 +43,14 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+class RefusedRequest(exceptions.APIException):
+    """A ``UserError`` on its way out of the API."""
+
+    def __init__(self, error: UserError) -> None:
+        super().__init__(error.message, code="refused")
+        self.status_code = error.status_code
+
+
 def django_validation_detail(exc: DjangoValidationError) -> dict[str, Any]:
     non_field = api_settings.NON_FIELD_ERRORS_KEY
     if hasattr(exc, "error_dict"):
@@ -57,6 +67,8 @@ def _as_api_exception(exc: Exception) -> Exception:
         return exceptions.NotFound(*exc.args)
     if isinstance(exc, StaleRecord):
         return PreconditionFailed()
+    if isinstance(exc, UserError):
+        return RefusedRequest(exc)
     return exc
 
 

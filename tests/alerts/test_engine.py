@@ -313,10 +313,10 @@ def test_a_failing_chunk_leaves_its_error_on_the_run_and_nothing_half_done(world
     with pytest.raises(RuntimeError):
         tasks.check_chunk(chunk_id)
     run.refresh_from_db()
-    assert "数据库连接中断" in run.error and run.status == RunStatus.RUNNING
+    assert "数据库连接中断" in run.message and run.status == RunStatus.RUNNING
     assert not Alert.objects.exists() and not CheckChunk.objects.get(pk=chunk_id).done
     monkeypatch.undo()
     services.run_resume(run=run)
     tasks.check_chunk(chunk_id)
     run.refresh_from_db()
-    assert run.status == RunStatus.DONE and run.error == "" and Alert.objects.exists()
+    assert run.status == RunStatus.DONE and run.message == "" and Alert.objects.exists()

@@ -11,11 +11,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from core.history import history_context
 from interchange.apply import apply_record
 from interchange.diff import diff_records
 from interchange.from_cadre import record_from_cadre
 from interchange.lrmx import parse_lrmx, write_lrmx
-from personnel.history import history_context
 from personnel.models import (
     Appraisal,
     Cadre,

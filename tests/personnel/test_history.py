@@ -9,8 +9,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from accounts.models import Role
+from core.history import history_context
 from personnel import services
-from personnel.history import history_context
 from personnel.models import Cadre, FamilyMember
 from tests.factories import make_cadre, make_jurisdiction, make_unit, make_user
 
