@@ -1,8 +1,15 @@
-"""The one access layer for cadre data.
+"""Who an actor is and what they may reach: roles and unit scope.
 
-Every read of a cadre, a unit or a sub-record goes through these helpers.
-An object outside the actor's scope is "not found" (Http404), exactly like a
-missing one, so that scope can't be probed by id.
+This is the first half of the one access layer. It knows accounts and unit
+*paths* only, so that accounts stays below personnel; the second half,
+``personnel/access.py``, applies a scope to the registry's rows (cadres and
+units as querysets and single objects, "may this actor write here"). Every
+scope decision is one of these two modules.
+
+Work that no person does (Celery tasks, management commands, demo data, an
+import's background commit after the confirming user was checked) acts as
+``SYSTEM``, whose scope reaches every unit and whose role checks pass. There
+is no "no actor": ``scope_of(None)`` is an error, not a skipped check.
 """
 
 from __future__ import annotations
@@ -10,20 +17,43 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
-from accounts.models import ADMIN_ROLES, Role, RoleAssignment
+from accounts.models import ADMIN_ROLES, Role, RoleAssignment, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
-    from personnel.models import Cadre, Unit
 
-    Actor = User | AnonymousUser
+class SystemActor:
+    """The actor of background and maintenance work. History rows written
+    by it carry no user (the job or command names itself in the context)."""
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    username = "system"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+Actor: TypeAlias = "User | AnonymousUser | SystemActor"
+
+
+def user_of(actor: Actor) -> User | None:
+    """The account to store as "who did it" (None for the system)."""
+    return actor if isinstance(actor, User) else None
 
 
 @dataclass(frozen=True)
@@ -37,22 +67,24 @@ class Scope:
     # clerk their own unit's subtree (DOMAIN.md 1: clerks upload their unit's
     # 花名册 themselves).
     import_paths: tuple[str, ...] = ()
+    # The system actor: every unit, and every role's permission.
+    everything: bool = False
 
     @property
     def is_admin(self) -> bool:
         return bool(self.roles & {r.value for r in ADMIN_ROLES})
 
     def has_role(self, *roles: str) -> bool:
-        return bool(self.roles & set(roles))
+        return self.everything or bool(self.roles & set(roles))
 
     def can_read_path(self, path: str) -> bool:
-        return any(path.startswith(prefix) for prefix in self.read_paths)
+        return self.everything or any(path.startswith(prefix) for prefix in self.read_paths)
 
     def can_write_path(self, path: str) -> bool:
-        return any(path.startswith(prefix) for prefix in self.write_paths)
+        return self.everything or any(path.startswith(prefix) for prefix in self.write_paths)
 
     def can_import_path(self, path: str) -> bool:
-        return any(path.startswith(prefix) for prefix in self.import_paths)
+        return self.everything or any(path.startswith(prefix) for prefix in self.import_paths)
 
     @property
     def can_write_any(self) -> bool:
@@ -60,6 +92,8 @@ class Scope:
 
 
 EMPTY_SCOPE = Scope(roles=frozenset())
+# The empty prefix starts every path.
+SYSTEM_SCOPE = Scope(roles=frozenset(), read_paths=("",), write_paths=("",), import_paths=("",), everything=True)
 _CACHE_ATTR = "_cadre_scope"
 
 
@@ -73,9 +107,13 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def scope_of(actor: Actor | None) -> Scope:
+def scope_of(actor: Actor) -> Scope:
     """The actor's scope, computed once per request object."""
-    if actor is None or not actor.is_authenticated or not actor.is_active:
+    if isinstance(actor, SystemActor):
+        return SYSTEM_SCOPE
+    if actor is None:
+        raise TypeError("scope_of needs an actor: a user, or accounts.access.SYSTEM for background work")
+    if not actor.is_authenticated or not actor.is_active:
         return EMPTY_SCOPE
     cached: Scope | None = getattr(actor, _CACHE_ATTR, None)
     if cached is not None:
@@ -120,48 +158,14 @@ def path_q(paths: tuple[str, ...], field: str) -> Q:
     """A filter matching rows whose unit path (at ``field``) lies in one of the subtrees."""
     if not paths:
         return Q(pk__in=[])
+    if "" in paths:
+        return Q()  # the system scope: every path
     return reduce(or_, (Q(**{f"{field}__startswith": path}) for path in paths))
 
 
-def scope_queryset(qs: QuerySet[Any], actor: Actor | None, *, path_field: str, write: bool = False) -> QuerySet[Any]:
-    """Restrict any queryset to the actor's scope through the unit path at ``path_field``."""
+def require_role(actor: Actor, *roles: str, message: str) -> Scope:
+    """PermissionDenied with ``message`` unless the actor holds one of ``roles``."""
     scope = scope_of(actor)
-    return qs.filter(path_q(scope.write_paths if write else scope.read_paths, path_field))
-
-
-def units_visible_to(actor: Actor | None) -> QuerySet[Unit]:
-    from personnel.models import Unit
-
-    return scope_queryset(Unit.objects.all(), actor, path_field="path")
-
-
-def cadres_visible_to(actor: Actor | None, *, write: bool = False) -> QuerySet[Cadre]:
-    from personnel.models import Cadre
-
-    return scope_queryset(Cadre.objects.all(), actor, path_field="unit__path", write=write)
-
-
-def cadre_for_actor(actor: Actor | None, cadre_id: Any, *, write: bool = False) -> Cadre:
-    """The cadre, if the actor may see it (or change it, with ``write``);
-    otherwise Http404 whether it exists or not."""
-    from personnel.models import Cadre
-
-    try:
-        return cadres_visible_to(actor, write=write).select_related("unit").get(pk=cadre_id)
-    except (Cadre.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该干部") from None
-
-
-def unit_for_actor(actor: Actor | None, unit_id: Any, *, write: bool = False) -> Unit:
-    from personnel.models import Unit
-
-    qs = scope_queryset(Unit.objects.all(), actor, path_field="path", write=write)
-    try:
-        unit: Unit = qs.get(pk=unit_id)
-        return unit
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404("未找到该单位") from None
-
-
-def can_write_unit(actor: Actor | None, unit: Unit) -> bool:
-    return scope_of(actor).can_write_path(unit.path)
+    if not scope.has_role(*roles):
+        raise PermissionDenied(message)
+    return scope

@@ -7,4 +7,4 @@ from accounts.access import scope_of
 
 def actor(request: HttpRequest) -> dict[str, Any]:
     """Expose the actor's scope to templates (for the navigation)."""
-    return {"actor_scope": scope_of(getattr(request, "user", None))}
+    return {"actor_scope": scope_of(request.user)}

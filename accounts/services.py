@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from accounts.access import forget_scope, scope_of
+from accounts.access import forget_scope, require_role
 from accounts.models import Jurisdiction, Role, RoleAssignment, User
 from core.history import history_context
 
@@ -17,15 +16,10 @@ if TYPE_CHECKING:
     from accounts.access import Actor
 
 
-def _require_role(actor: Actor | None, role: Role, message: str) -> None:
-    if actor is not None and not scope_of(actor).has_role(role):
-        raise PermissionDenied(message)
-
-
 @transaction.atomic
-def user_save(*, actor: Actor | None, user: User) -> User:
+def user_save(*, actor: Actor, user: User) -> User:
     """Create or change an account (system administrator)."""
-    _require_role(actor, Role.SYSTEM_ADMIN, "只有系统管理员可以管理账号")
+    require_role(actor, Role.SYSTEM_ADMIN, message="只有系统管理员可以管理账号")
     # Access comes from roles, never from Django's superuser flag.
     user.is_superuser = False
     with history_context(actor=actor):
@@ -34,17 +28,17 @@ def user_save(*, actor: Actor | None, user: User) -> User:
 
 
 @transaction.atomic
-def user_delete(*, actor: Actor | None, user: User) -> None:
-    _require_role(actor, Role.SYSTEM_ADMIN, "只有系统管理员可以管理账号")
+def user_delete(*, actor: Actor, user: User) -> None:
+    require_role(actor, Role.SYSTEM_ADMIN, message="只有系统管理员可以管理账号")
     with history_context(actor=actor):
         user.delete()
 
 
 @transaction.atomic
-def role_grant(*, actor: Actor | None, assignment: RoleAssignment) -> RoleAssignment:
+def role_grant(*, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
     """Grant or change a role (security administrator). The database refuses
     a second admin role or an admin role mixed with a business role."""
-    _require_role(actor, Role.SECURITY_ADMIN, "只有安全保密管理员可以分配角色")
+    require_role(actor, Role.SECURITY_ADMIN, message="只有安全保密管理员可以分配角色")
     assignment.full_clean()
     with history_context(actor=actor):
         assignment.save()
@@ -53,16 +47,16 @@ def role_grant(*, actor: Actor | None, assignment: RoleAssignment) -> RoleAssign
 
 
 @transaction.atomic
-def role_revoke(*, actor: Actor | None, assignment: RoleAssignment) -> None:
-    _require_role(actor, Role.SECURITY_ADMIN, "只有安全保密管理员可以分配角色")
+def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
+    require_role(actor, Role.SECURITY_ADMIN, message="只有安全保密管理员可以分配角色")
     with history_context(actor=actor):
         assignment.delete()
 
 
 @transaction.atomic
-def jurisdiction_save(*, actor: Actor | None, jurisdiction: Jurisdiction, root_units: Any = None) -> Jurisdiction:
+def jurisdiction_save(*, actor: Actor, jurisdiction: Jurisdiction, root_units: Any = None) -> Jurisdiction:
     """Define a management jurisdiction (security administrator)."""
-    _require_role(actor, Role.SECURITY_ADMIN, "只有安全保密管理员可以设置管理权限范围")
+    require_role(actor, Role.SECURITY_ADMIN, message="只有安全保密管理员可以设置管理权限范围")
     with history_context(actor=actor):
         jurisdiction.save()
         if root_units is not None:

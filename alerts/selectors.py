@@ -11,21 +11,22 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from accounts.access import scope_of, scope_queryset, unit_for_actor
+from accounts.access import scope_of
 from accounts.models import Role, RoleAssignment, User
 from alerts.models import ACTIVE_STATES, Alert, AlertState, CheckRun, RunStatus
 from alerts.rules import RULE_LABELS, Rule
+from personnel.access import scope_queryset, unit_for_actor
 
 if TYPE_CHECKING:
     from accounts.access import Actor
     from personnel.models import Cadre
 
 
-def alerts_visible_to(actor: Actor | None) -> QuerySet[Alert]:
+def alerts_visible_to(actor: Actor) -> QuerySet[Alert]:
     return scope_queryset(Alert.objects.all(), actor, path_field="cadre__unit__path")
 
 
-def alert_for_actor(actor: Actor | None, alert_id: Any) -> Alert:
+def alert_for_actor(actor: Actor, alert_id: Any) -> Alert:
     try:
         alert: Alert = alerts_visible_to(actor).select_related("cadre__unit", "assigned_to").get(pk=alert_id)
     except (Alert.DoesNotExist, ValueError, TypeError):
@@ -47,7 +48,7 @@ class AlertFilters:
 STATE_FILTERS = {"active": "待处理和已知悉", **{state.value: state.label for state in AlertState}, "": "全部"}
 
 
-def alert_list_visible_to(*, actor: Actor | None, filters: AlertFilters) -> QuerySet[Alert]:
+def alert_list_visible_to(*, actor: Actor, filters: AlertFilters) -> QuerySet[Alert]:
     """The alerts the actor may see, narrowed by the filters; the unit filter
     takes the unit's whole subtree and must itself be visible."""
     qs = alerts_visible_to(actor)
@@ -90,7 +91,7 @@ def counts_by_unit(qs: QuerySet[Alert], limit: int = 15) -> list[dict[str, Any]]
     ]
 
 
-def open_alerts_of(*, actor: Actor | None, cadre: Cadre) -> list[Alert]:
+def open_alerts_of(*, actor: Actor, cadre: Cadre) -> list[Alert]:
     """The cadre page's alerts (the cadre has already been read in scope)."""
     return list(alerts_visible_to(actor).filter(cadre=cadre, state__in=ACTIVE_STATES).order_by("due_date", "id"))
 
@@ -105,7 +106,7 @@ def assignees_for(alert: Alert) -> QuerySet[User]:
     return User.objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 
-def runs_visible_to(actor: Actor | None) -> QuerySet[CheckRun]:
+def runs_visible_to(actor: Actor) -> QuerySet[CheckRun]:
     """Runs carry no cadre data (counts and times only): business roles see
     them; the separated admin roles do not work with alerts."""
     scope = scope_of(actor)
@@ -114,7 +115,7 @@ def runs_visible_to(actor: Actor | None) -> QuerySet[CheckRun]:
     return CheckRun.objects.all()
 
 
-def run_for_actor(actor: Actor | None, run_id: Any) -> CheckRun:
+def run_for_actor(actor: Actor, run_id: Any) -> CheckRun:
     try:
         run: CheckRun = runs_visible_to(actor).get(pk=run_id)
     except (CheckRun.DoesNotExist, ValueError, TypeError):

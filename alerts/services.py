@@ -33,6 +33,7 @@ from alerts.models import (
 from alerts.rules import PolicyKey, policy_from_params, policy_to_params
 from core.errors import ConflictError
 from core.history import history_context
+from personnel.access import writable_cadre
 from personnel.models import Cadre
 
 if TYPE_CHECKING:
@@ -52,12 +53,12 @@ class RunAlreadyActive(ConflictError):
 # --- who may do what ----------------------------------------------------------------
 
 
-def can_run_checks(actor: Actor | None) -> bool:
+def can_run_checks(actor: Actor) -> bool:
     """Org staff start checks (DOMAIN.md 1: they run batch checks)."""
     return scope_of(actor).can_write_any
 
 
-def can_acknowledge(actor: Actor | None, alert: Alert) -> bool:
+def can_acknowledge(actor: Actor, alert: Alert) -> bool:
     """Org staff over the cadre's unit, and the unit's own clerk (who is
     told to prepare what the department will need)."""
     scope = scope_of(actor)
@@ -65,12 +66,12 @@ def can_acknowledge(actor: Actor | None, alert: Alert) -> bool:
     return scope.can_write_path(path) or (scope.has_role(Role.UNIT_CLERK) and scope.can_read_path(path))
 
 
-def can_handle(actor: Actor | None, alert: Alert) -> bool:
+def can_handle(actor: Actor, alert: Alert) -> bool:
     """Assigning and resolving is the department's decision."""
     return scope_of(actor).can_write_path(alert.cadre.unit.path)
 
 
-def can_edit_policies(actor: Actor | None) -> bool:
+def can_edit_policies(actor: Actor) -> bool:
     """Policies are configuration: the system administrator's (三员分立:
     the accounts-and-configuration role), who sees no cadre data."""
     return scope_of(actor).has_role(Role.SYSTEM_ADMIN)
@@ -85,7 +86,7 @@ def active_run() -> CheckRun | None:
 
 def run_start(
     *,
-    actor: Actor | None,
+    actor: Actor,
     trigger: str = "manual",
     check_date: datetime.date | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
@@ -93,7 +94,7 @@ def run_start(
     """Start a check of every cadre (the policies in force at the check date
     are fixed on the run) and enqueue its preparation after commit. Refused
     while another run is under way: use ``run_resume`` for that one."""
-    if actor is not None and not can_run_checks(actor):
+    if not can_run_checks(actor):
         raise PermissionDenied("只有组织部干部科工作人员可以发起预警检查")
     if chunk_size < 1:
         raise ValidationError("分块大小应为正整数")
@@ -134,7 +135,7 @@ def run_resume(*, run: CheckRun) -> list[int]:
     return pending
 
 
-def run_start_or_resume(*, actor: Actor | None, trigger: str) -> CheckRun:
+def run_start_or_resume(*, actor: Actor, trigger: str) -> CheckRun:
     """The nightly job, and the button: resume the unfinished run if there
     is one, else start a new one."""
     current = active_run()
@@ -161,12 +162,12 @@ def _lock(alert: Alert) -> Alert:
     return Alert.objects.select_for_update().select_related("cadre__unit").get(pk=alert.pk)
 
 
-def _event(alert: Alert, kind: EventKind, actor: Actor | None, note: str = "") -> None:
+def _event(alert: Alert, kind: EventKind, actor: Actor, note: str = "") -> None:
     AlertEvent.objects.create(alert=alert, kind=kind, actor=actor if isinstance(actor, User) else None, note=note)
 
 
 @transaction.atomic
-def alert_acknowledge(*, actor: Actor | None, alert: Alert, note: str = "") -> Alert:
+def alert_acknowledge(*, actor: Actor, alert: Alert, note: str = "") -> Alert:
     """知悉: someone responsible has seen the alert. Only an open alert can
     be acknowledged; acknowledging twice is harmless."""
     alert = _lock(alert)
@@ -183,7 +184,7 @@ def alert_acknowledge(*, actor: Actor | None, alert: Alert, note: str = "") -> A
 
 
 @transaction.atomic
-def alert_assign(*, actor: Actor | None, alert: Alert, assignee: User, note: str = "") -> Alert:
+def alert_assign(*, actor: Actor, alert: Alert, assignee: User, note: str = "") -> Alert:
     """交办: give the alert to a colleague who may handle it."""
     alert = _lock(alert)
     if not can_handle(actor, alert):
@@ -199,7 +200,7 @@ def alert_assign(*, actor: Actor | None, alert: Alert, assignee: User, note: str
 
 
 @transaction.atomic
-def alert_resolve(*, actor: Actor | None, alert: Alert, note: str) -> Alert:
+def alert_resolve(*, actor: Actor, alert: Alert, note: str) -> Alert:
     """办结 with a note saying what was done (交流、退休手续、回避调整 …).
     A resolved alert stays resolved while its cause remains."""
     alert = _lock(alert)
@@ -225,12 +226,12 @@ ALERT_ACTIVE_STATES = ACTIVE_STATES
 
 @transaction.atomic
 def policy_set(
-    *, actor: Actor | None, key: PolicyKey, effective_from: datetime.date, params: dict[str, Any], note: str = ""
+    *, actor: Actor, key: PolicyKey, effective_from: datetime.date, params: dict[str, Any], note: str = ""
 ) -> AlertPolicy:
     """A new version of a policy from ``effective_from`` (or a change of the
     version starting that day). The values are checked by reading them into
     the policy's dataclass; history is written by the triggers."""
-    if actor is not None and not can_edit_policies(actor):
+    if not can_edit_policies(actor):
         raise PermissionDenied("只有系统管理员可以修改预警政策")
     try:
         value = policy_from_params(key, params)
@@ -255,17 +256,10 @@ def policy_set(
 # --- influence records and relations -------------------------------------------------------
 
 
-def _writable_cadre(actor: Actor | None, cadre: Cadre) -> Cadre:
-    locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
-    if actor is not None and not scope_of(actor).can_write_path(locked.unit.path):
-        raise PermissionDenied("该干部不在您的管理权限范围内，不能修改")
-    return locked
-
-
 @transaction.atomic
-def influence_record_save(*, actor: Actor | None, record: InfluenceRecord) -> InfluenceRecord:
+def influence_record_save(*, actor: Actor, record: InfluenceRecord) -> InfluenceRecord:
     """Record 诫勉 or a sanction (its influence period starts on its date)."""
-    cadre = _writable_cadre(actor, record.cadre)
+    cadre = writable_cadre(actor, record.cadre)
     record.full_clean()
     with history_context(actor=actor):
         record.save()
@@ -274,19 +268,19 @@ def influence_record_save(*, actor: Actor | None, record: InfluenceRecord) -> In
 
 
 @transaction.atomic
-def influence_record_delete(*, actor: Actor | None, record: InfluenceRecord) -> None:
-    cadre = _writable_cadre(actor, record.cadre)
+def influence_record_delete(*, actor: Actor, record: InfluenceRecord) -> None:
+    cadre = writable_cadre(actor, record.cadre)
     with history_context(actor=actor):
         record.delete()
         Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
 
 
 @transaction.atomic
-def cadre_relation_save(*, actor: Actor | None, relation: CadreRelation) -> CadreRelation:
+def cadre_relation_save(*, actor: Actor, relation: CadreRelation) -> CadreRelation:
     """Record that two cadres are relatives; the actor must be able to write
     the first and see the second."""
-    _writable_cadre(actor, relation.cadre)
-    if actor is not None and not scope_of(actor).can_read_path(relation.relative.unit.path):
+    writable_cadre(actor, relation.cadre)
+    if not scope_of(actor).can_read_path(relation.relative.unit.path):
         raise PermissionDenied("该亲属不在您的查看范围内")
     relation.full_clean()
     with history_context(actor=actor):
@@ -295,7 +289,7 @@ def cadre_relation_save(*, actor: Actor | None, relation: CadreRelation) -> Cadr
 
 
 @transaction.atomic
-def cadre_relation_delete(*, actor: Actor | None, relation: CadreRelation) -> None:
-    _writable_cadre(actor, relation.cadre)
+def cadre_relation_delete(*, actor: Actor, relation: CadreRelation) -> None:
+    writable_cadre(actor, relation.cadre)
     with history_context(actor=actor):
         relation.delete()

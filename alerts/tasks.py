@@ -7,12 +7,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from cadre.celery import app
+from celery import shared_task
+
+from accounts.access import SYSTEM
 
 logger = logging.getLogger(__name__)
 
 
-@app.task(name="alerts.prepare_run")  # type: ignore[untyped-decorator]
+@shared_task(name="alerts.prepare_run")  # type: ignore[untyped-decorator]
 def prepare_run(run_id: int) -> None:
     from alerts import engine
     from alerts.models import CheckRun
@@ -24,7 +26,7 @@ def prepare_run(run_id: int) -> None:
     enqueue_chunks(pending)
 
 
-@app.task(name="alerts.check_chunk")  # type: ignore[untyped-decorator]
+@shared_task(name="alerts.check_chunk")  # type: ignore[untyped-decorator]
 def check_chunk(chunk_id: int) -> None:
     from alerts import engine
     from alerts.models import CheckChunk, CheckRun
@@ -41,12 +43,12 @@ def check_chunk(chunk_id: int) -> None:
         raise
 
 
-@app.task(name="alerts.nightly_check")  # type: ignore[untyped-decorator]
+@shared_task(name="alerts.nightly_check")  # type: ignore[untyped-decorator]
 def nightly_check() -> None:
     """Celery beat: start tonight's run, or finish an interrupted one."""
     from alerts import services
 
-    services.run_start_or_resume(actor=None, trigger="nightly")
+    services.run_start_or_resume(actor=SYSTEM, trigger="nightly")
 
 
 def enqueue_chunks(chunk_ids: Iterable[int]) -> None:

@@ -19,15 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.access import scope_of, units_visible_to
+from accounts.access import scope_of
 from accounts.views import browser_login_required
 from alerts import selectors, services
 from alerts.forms import PARAM_LABELS, AlertFilterForm, AssignForm, NoteForm, PolicyForm, ResolveForm
 from alerts.models import AlertPolicy, RunStatus
 from alerts.policies import policy_rows_in_force
 from alerts.rules import POLICY_LABELS, RULE_LABELS, PolicyKey, policy_defaults
+from personnel.access import require_cadre_scope, units_visible_to
 from personnel.exports import EXPORT_MAX_ROWS, content_disposition, write_xlsx
-from personnel.views.browse import XLSX, require_cadre_scope
+from personnel.views.browse import XLSX
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50

@@ -45,6 +45,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from accounts.access import SYSTEM  # noqa: E402
 from alerts import services  # noqa: E402
 from alerts.models import CheckRun, RunStatus  # noqa: E402
 from alerts.rules import RULE_LABELS  # noqa: E402
@@ -89,7 +90,7 @@ def one_run(chunk_size: int) -> None:
         cursor.execute("SELECT count(*) FROM personnel_cadre")
         (cadres,) = cursor.fetchone() or (0,)
     started = time.perf_counter()
-    run = services.run_start(actor=None, trigger="manual", chunk_size=chunk_size)
+    run = services.run_start(actor=SYSTEM, trigger="manual", chunk_size=chunk_size)
     while True:
         run.refresh_from_db()
         if run.status in (RunStatus.DONE, RunStatus.FAILED):

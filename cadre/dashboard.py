@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.access import cadres_visible_to, scope_of, units_visible_to
+from accounts.access import scope_of
 from accounts.models import Role
+from personnel.access import cadres_visible_to, units_visible_to
 from personnel.codes import CPC_CODES
 from personnel.models import CadreStatus, CodeTable, Sex
 

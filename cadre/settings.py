@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "imports",
     "interchange",
     "alerts",
+    "cadre.apps.CadreConfig",
 ]
 
 MIDDLEWARE = [

@@ -18,7 +18,6 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import unit_for_actor
 from imports import services
 from imports.exports import fields_from, roster_filename, template_bytes
 from imports.lrmx_import import UploadRefused
@@ -27,6 +26,7 @@ from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, Impor
 from imports.roster import TEMPLATE_FIELDS
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
 from imports.views import xlsx_response
+from personnel.access import unit_for_actor
 from personnel.api.pagination import PageNumberPagination
 from personnel.selectors import cadre_list_visible_to
 

@@ -131,6 +131,8 @@ def _update_educations_sql() -> str:
 def _check_scope(job: ImportJob) -> None:
     """The one confirming must (still) be allowed to write every unit the
     job touches: the units rows go to and the units the changed people are in."""
+    if job.committed_by is None:
+        raise CommitRefused("该导入尚未由任何人确认")
     scope = scope_of(job.committed_by)
     if not scope.can_import_path(job.unit.path):
         raise CommitRefused(f"您无权向“{job.unit.name}”导入人员")

@@ -48,6 +48,8 @@ from imports.selectors import roster_educations
 from imports.xlsx import TEMPLATE_PROPERTY
 from personnel.exports import mask_id_number
 from personnel.models import Cadre, Code, EducationKind, Unit
+from personnel.selectors import cadre_list_visible_to
+from personnel.views.browse import list_params
 
 if TYPE_CHECKING:
     from accounts.access import Scope
@@ -309,8 +311,6 @@ def roster_filename(now: datetime.datetime | None = None) -> str:
 
 def run_export_job(job_id: int) -> None:
     """Write a queued export (the Celery task calls this); safe to rerun."""
-    from personnel.selectors import cadre_list_visible_to
-    from personnel.views.browse import list_params
 
     claimed = ExportJob.objects.filter(pk=job_id, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]).update(
         status=ExportStatus.RUNNING, rows_done=0

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.access import scope_of
+from accounts.access import SYSTEM, scope_of
 from core.errors import UserError
 from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, RowStatus
 from imports.xlsx import RejectedFile
@@ -378,6 +378,8 @@ def commit_lrmx(job: ImportJob) -> dict[str, int]:
     rolled back) when anything moved since the preview."""
     from imports.commit import CommitRefused
 
+    if job.committed_by is None:
+        raise CommitRefused("该导入尚未由任何人确认")
     scope = scope_of(job.committed_by)
     if not scope.can_import_path(job.unit.path):
         raise CommitRefused(f"您无权向“{job.unit.name}”导入人员")
@@ -427,7 +429,7 @@ def commit_lrmx(job: ImportJob) -> dict[str, int]:
         items = [(records[n - 1], loaded[cadre_id] if cadre_id else None) for n, _, _, cadre_id, _ in part]
         try:
             # Scoped above with the import's rule (can_import_path), as the roster commit is.
-            written += len(apply_records(actor=None, unit=job.unit, items=items))
+            written += len(apply_records(actor=SYSTEM, unit=job.unit, items=items))
         except RecordsInvalid as exc:
             raise refuse(list(exc.problems), f"有错误（{'；'.join(exc.messages[:3])}）") from None
     if written != len(rows):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from accounts.access import Actor
 
 
-def jobs_visible_to(actor: Actor | None) -> QuerySet[ImportJob]:
+def jobs_visible_to(actor: Actor) -> QuerySet[ImportJob]:
     scope = scope_of(actor)
     if scope.is_admin or getattr(actor, "pk", None) is None:
         return ImportJob.objects.none()
@@ -29,14 +29,14 @@ def jobs_visible_to(actor: Actor | None) -> QuerySet[ImportJob]:
     return ImportJob.objects.filter(mine).select_related("unit", "uploaded_by", "committed_by")
 
 
-def job_for_actor(actor: Actor | None, job_id: Any) -> ImportJob:
+def job_for_actor(actor: Actor, job_id: Any) -> ImportJob:
     try:
         return jobs_visible_to(actor).get(pk=job_id)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该导入任务") from None
 
 
-def export_for_actor(actor: Actor | None, job_id: Any) -> ExportJob:
+def export_for_actor(actor: Actor, job_id: Any) -> ExportJob:
     """An export job is its requester's alone."""
     if getattr(actor, "pk", None) is None:
         raise Http404("未找到该导出任务")

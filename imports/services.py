@@ -26,7 +26,7 @@ class ImportRefused(ConflictError):
     """A request about an import that cannot be done; ``message`` is for the user."""
 
 
-def import_units_for(actor: Actor | None) -> list[Unit]:
+def import_units_for(actor: Actor) -> list[Unit]:
     """The units an actor may import into, top-level first."""
     paths = scope_of(actor).import_paths
     if not paths:
@@ -47,7 +47,7 @@ def max_upload_bytes() -> int:
     return max(upload_limit(ImportKind.ROSTER), upload_limit(ImportKind.LRMX))
 
 
-def can_import(actor: Actor | None) -> bool:
+def can_import(actor: Actor) -> bool:
     return bool(scope_of(actor).import_paths)
 
 
@@ -101,7 +101,7 @@ def import_upload_file(
     return import_upload(actor=actor, unit=unit, filename=filename, data=payload, kind=kind)
 
 
-def _may_act_on(actor: Actor | None, job: ImportJob) -> bool:
+def _may_act_on(actor: Actor, job: ImportJob) -> bool:
     return getattr(actor, "pk", None) == job.uploaded_by_id or scope_of(actor).can_write_path(job.unit.path)
 
 

@@ -28,10 +28,11 @@ from imports.lrmx_import import UploadRefused
 from imports.marked import marked_workbook
 from imports.models import ExportJob, ExportStatus, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
+from personnel.access import require_cadre_scope
 from personnel.exports import content_disposition
 from personnel.models import Unit
 from personnel.selectors import cadre_list_visible_to
-from personnel.views.browse import list_params, require_cadre_scope
+from personnel.views.browse import list_params
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +260,5 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     if job.status != ExportStatus.DONE:
         messages.info(request, "文件尚未生成")
         return HttpResponseRedirect(reverse("imports:export-detail", args=[job.pk]))
-    from imports.models import ExportJob
-
     data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).get()
     return xlsx_response(bytes(data or b""), job.filename, "roster.xlsx")

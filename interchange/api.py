@@ -16,7 +16,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from accounts.access import cadre_for_actor
 from interchange.docx_form import form_docx
 from interchange.exports import DOCX_TYPE, LRMX_TYPE, ZIP_TYPE, file_stem, lrmx_zip
 from interchange.form import form_sheet
@@ -24,6 +23,7 @@ from interchange.from_cadre import record_from_cadre, records_from_cadres
 from interchange.lrmx import write_lrmx
 from interchange.selection import SelectionError, export_limit, selected_cadres
 from interchange.views import download
+from personnel.access import cadre_for_actor
 
 logger = logging.getLogger(__name__)
 

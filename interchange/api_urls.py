@@ -1,5 +1,5 @@
 """API routes of the national form, mounted in the "api" namespace by
-personnel/api/urls.py."""
+cadre/api_urls.py."""
 
 from django.urls import URLPattern, path
 

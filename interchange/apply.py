@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.access import scope_of
 from core.history import history_context
 from interchange.cells import EDUCATION_KINDS, education_cell
 from interchange.diff import SPEC_FIELDS, diff_records
@@ -36,6 +35,7 @@ from interchange.parsed import (
     ParsedRecord,
 )
 from personnel import rules
+from personnel.access import require_write
 from personnel.dates import PartialDate
 from personnel.models import (
     Appraisal,
@@ -89,11 +89,6 @@ def _cadre_data(record: ParsedRecord, keys: Iterable[str], stored: Cadre | None)
     if "rewards_text" in data and str(data["rewards_text"]).strip() in ("无", ""):
         data["rewards_text"] = ""
     return data
-
-
-def _require_write(actor: Actor | None, unit: Unit) -> None:
-    if actor is not None and not scope_of(actor).can_write_path(unit.path):
-        raise PermissionDenied("无权修改该单位的干部信息")
 
 
 def _clean_rows(rows: list[Any], label: str) -> None:
@@ -192,7 +187,7 @@ def _shown_education_ids(existing: list[Education], kind: str) -> list[int]:
 
 
 @transaction.atomic
-def apply_record(*, actor: Actor | None, record: ParsedRecord, unit: Unit, cadre: Cadre | None = None) -> Cadre:
+def apply_record(*, actor: Actor, record: ParsedRecord, unit: Unit, cadre: Cadre | None = None) -> Cadre:
     """Create a cadre in ``unit`` from a record (``cadre`` None) or bring a
     stored cadre in line with it, writing only the cells that differ
     (``diff_records``): the cadre's own fields, the sub-record lists that
@@ -207,7 +202,7 @@ def apply_record(*, actor: Actor | None, record: ParsedRecord, unit: Unit, cadre
     if record.errors:
         raise ValidationError([f"{issue.field}：{issue.message}" for issue in record.errors])
     if cadre is None:
-        _require_write(actor, unit)
+        require_write(actor, unit)
         data = _cadre_data(record, SPEC_FIELDS, None)
         data["retirement_category"] = record.cadre.get("retirement_category") or ""
         new = Cadre(unit=unit, **data)
@@ -222,7 +217,7 @@ def apply_record(*, actor: Actor | None, record: ParsedRecord, unit: Unit, cadre
     if not changes:
         return cadre
     locked = Cadre.objects.select_for_update(of=("self",)).select_related(*CADRE_RELATED).get(pk=cadre.pk)
-    _require_write(actor, locked.unit)
+    require_write(actor, locked.unit)
     keys = {change.field for change in changes}
     data = _cadre_data(record, keys & set(SPEC_FIELDS), locked)
     for name, value in data.items():
@@ -412,9 +407,7 @@ def plan_records(*, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None
 LIST_KEYS = ("educations", "resume", "appraisals", "family")
 
 
-def apply_records(
-    *, actor: Actor | None, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None]]
-) -> list[Cadre]:
+def apply_records(*, actor: Actor, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None]]) -> list[Cadre]:
     """``apply_record`` for a batch, in a fixed number of statements: new
     records become cadres in ``unit``, stored cadres (each loaded through
     ``cadres_with_records`` and locked by the caller, in the caller's
@@ -428,11 +421,8 @@ def apply_records(
     plans = plan_records(unit=unit, items=items)
     if not plans:
         return []
-    if actor is not None:
-        scope = scope_of(actor)
-        paths = {unit.path if p.created else p.cadre.unit.path for p in plans}
-        if not all(scope.can_write_path(path) for path in paths):
-            raise PermissionDenied("无权修改该单位的干部信息")
+    for unit_to_write in {unit if p.created else p.cadre.unit for p in plans}:
+        require_write(actor, unit_to_write)
     created = [p for p in plans if p.created]
     updated = [p for p in plans if not p.created]
     now = timezone.now()

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, QueryDict
 
-from accounts.access import cadres_visible_to
+from personnel.access import cadres_visible_to
 from personnel.models import CadreStatus
 from personnel.selectors import cadre_list_visible_to
 
@@ -50,7 +50,7 @@ def requested_ids(params: Mapping[str, Any]) -> list[int] | None:
     return list(dict.fromkeys(ids))
 
 
-def selected_cadres(*, actor: Actor | None, params: Mapping[str, Any]) -> QuerySet[Cadre]:
+def selected_cadres(*, actor: Actor, params: Mapping[str, Any]) -> QuerySet[Cadre]:
     """The cadres of an export, in the list's order (or the order of the ids).
     Raises Http404 for an id out of scope, SelectionError for an invalid
     filter, an empty selection or one over the export limit."""

@@ -1,5 +1,5 @@
 """Browser routes of the national form, mounted in the "personnel" namespace
-by personnel/urls.py (they are pages of the registry's cadres)."""
+by cadre/urls.py (they are pages of the registry's cadres)."""
 
 from django.urls import URLPattern, path
 

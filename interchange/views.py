@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.access import cadre_for_actor
 from accounts.views import browser_login_required
 from interchange.docx_form import form_docx
 from interchange.exports import DOCX_TYPE, LRMX_TYPE, ZIP_TYPE, file_stem, lrmx_zip
@@ -30,8 +29,8 @@ from interchange.from_cadre import record_from_cadre, records_from_cadres
 from interchange.lrmx import write_lrmx
 from interchange.parsed import ParsedRecord
 from interchange.selection import SelectionError, selected_cadres
+from personnel.access import cadre_for_actor, require_cadre_scope
 from personnel.exports import content_disposition
-from personnel.views.browse import require_cadre_scope
 
 logger = logging.getLogger(__name__)
 

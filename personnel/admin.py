@@ -9,10 +9,11 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from accounts.access import scope_of, scope_queryset
+from accounts.access import scope_of
 from accounts.models import Role
 from core.admin_mixins import ServiceDeleteMixin
 from personnel import services
+from personnel.access import scope_queryset
 from personnel.models import (
     Appraisal,
     Cadre,

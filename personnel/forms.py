@@ -24,7 +24,7 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.access import scope_queryset
+from personnel.access import scope_queryset
 from personnel.models import (
     Appraisal,
     Cadre,
@@ -271,7 +271,7 @@ def _code_table(model_field: Any) -> str | None:
     return None
 
 
-def unit_field(actor: Actor | None, *, label: str, current: Unit | None, required: bool) -> CodeField:
+def unit_field(actor: Actor, *, label: str, current: Unit | None, required: bool) -> CodeField:
     """Units the actor may write to, in tree order; the current unit stays
     selectable. Searchable by name and by pinyin initials."""
     units = list(scope_queryset(Unit.objects.all(), actor, path_field="path", write=True).order_by("path"))
@@ -371,7 +371,7 @@ class CadreForm(CadreModelForm):
             "note": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: Any, actor: Actor | None, mode: str = "direct", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, mode: str = "direct", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mode = mode
         if "version" not in self.initial and self.instance.pk:
@@ -499,7 +499,7 @@ class SubrecordForm(AnyModelForm):
     """One sub-record row; code fields become searchable selects sharing one
     read of each code table across the rows of the page."""
 
-    def __init__(self, *args: Any, code_options: CodeOptions, actor: Actor | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, code_options: CodeOptions, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _replace_code_fields(self, code_options)
         for name, field_ in _model_fields(self).items():

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.history import track
 from personnel import rules
+from personnel.policy import retirement_policy
 
 
 class CodeTable(models.TextChoices):
@@ -293,8 +294,6 @@ class Cadre(models.Model):
         )
 
     def retirement_month(self) -> datetime.date:
-        from personnel.policy import retirement_policy
-
         base_override = None
         if self.age_limit is not None and self.age_limit.code.isdigit():
             base_override = int(self.age_limit.code)

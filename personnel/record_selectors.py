@@ -19,9 +19,10 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import cadres_visible_to, path_q, scope_of
-from accounts.models import User
+from accounts.access import path_q, scope_of
+from accounts.models import Role, RoleAssignment, User
 from personnel import rules
+from personnel.access import cadres_visible_to
 from personnel.models import (
     Appraisal,
     Cadre,
@@ -56,7 +57,7 @@ SHEET_RELATED = (
 )
 
 
-def _sheet_queryset(actor: Actor | None, *, write: bool = False) -> QuerySet[Cadre]:
+def _sheet_queryset(actor: Actor, *, write: bool = False) -> QuerySet[Cadre]:
     return (
         cadres_visible_to(actor, write=write)
         .select_related(*SHEET_RELATED)
@@ -72,7 +73,7 @@ def _sheet_queryset(actor: Actor | None, *, write: bool = False) -> QuerySet[Cad
     )
 
 
-def cadre_sheet_for(*, actor: Actor | None, cadre_id: Any) -> Cadre:
+def cadre_sheet_for(*, actor: Actor, cadre_id: Any) -> Cadre:
     """The cadre with every sub-record of the national form loaded (a fixed
     number of queries), or Http404 when the actor may not see it."""
     try:
@@ -81,7 +82,7 @@ def cadre_sheet_for(*, actor: Actor | None, cadre_id: Any) -> Cadre:
         raise Http404("未找到该干部") from None
 
 
-def cadre_photo_for(*, actor: Actor | None, cadre_id: Any) -> Photo | None:
+def cadre_photo_for(*, actor: Actor, cadre_id: Any) -> Photo | None:
     """The cadre's photo (None when there is none); Http404 when the actor
     may not see the cadre."""
     visible = cadres_visible_to(actor).filter(pk=cadre_id) if str(cadre_id).isdigit() else Cadre.objects.none()
@@ -474,7 +475,7 @@ def cadre_events_since(*, cadre: Cadre, version: int, limit: int = 50) -> list[H
 # --- change requests ------------------------------------------------------------------------
 
 
-def change_requests_visible_to(*, actor: Actor | None) -> QuerySet[ChangeRequest]:
+def change_requests_visible_to(*, actor: Actor) -> QuerySet[ChangeRequest]:
     """A clerk's own requests (for cadres still in their scope) and every
     request about a cadre the actor may change (org staff review those)."""
     scope = scope_of(actor)
@@ -484,32 +485,32 @@ def change_requests_visible_to(*, actor: Actor | None) -> QuerySet[ChangeRequest
     return ChangeRequest.objects.filter(own | reviewable).select_related("cadre__unit", "requested_by", "decided_by")
 
 
-def change_request_list(*, actor: Actor | None, status: str = "") -> QuerySet[ChangeRequest]:
+def change_request_list(*, actor: Actor, status: str = "") -> QuerySet[ChangeRequest]:
     qs = change_requests_visible_to(actor=actor)
     if status in ChangeRequestStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-pk")
 
 
-def change_request_counts(*, actor: Actor | None) -> dict[str, int]:
+def change_request_counts(*, actor: Actor) -> dict[str, int]:
     rows = change_requests_visible_to(actor=actor).order_by().values("status").annotate(n=Count("pk"))
     counts = dict.fromkeys(ChangeRequestStatus.values, 0)
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 
 
-def change_request_for(*, actor: Actor | None, request_id: Any) -> ChangeRequest:
+def change_request_for(*, actor: Actor, request_id: Any) -> ChangeRequest:
     try:
         return change_requests_visible_to(actor=actor).get(pk=request_id)
     except (ChangeRequest.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该变更申请") from None
 
 
-def can_review(actor: Actor | None, change_request: ChangeRequest) -> bool:
+def can_review(actor: Actor, change_request: ChangeRequest) -> bool:
     return scope_of(actor).can_write_path(change_request.cadre.unit.path)
 
 
-def pending_requests_for(*, actor: Actor | None, cadre: Cadre) -> list[ChangeRequest]:
+def pending_requests_for(*, actor: Actor, cadre: Cadre) -> list[ChangeRequest]:
     return list(
         change_requests_visible_to(actor=actor)
         .filter(cadre=cadre, status=ChangeRequestStatus.PENDING)
@@ -620,12 +621,10 @@ def edit_conflict_rows(
 # --- who may change a record, and how ----------------------------------------------------
 
 
-def edit_mode_for(*, actor: Actor | None, cadre: Cadre) -> str | None:
+def edit_mode_for(*, actor: Actor, cadre: Cadre) -> str | None:
     """How the actor may change a cadre they can see: "direct" (org staff
     whose jurisdiction covers the cadre's unit), "request" (a unit clerk of
     the cadre's unit or a unit above it: a change request), or None."""
-    from accounts.models import Role, RoleAssignment
-
     scope = scope_of(actor)
     if scope.can_write_path(cadre.unit.path):
         return "direct"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
-from accounts.access import cadres_visible_to
+from personnel.access import cadres_visible_to
 from personnel.filters import CadreFilter
 from personnel.models import Cadre
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 LIST_RELATED = ("unit", "post_level", "rank", "ethnicity", "political_status")
 
 
-def cadre_list_visible_to(*, actor: Actor | None, params: Any) -> tuple[CadreFilter, QuerySet[Cadre]]:
+def cadre_list_visible_to(*, actor: Actor, params: Any) -> tuple[CadreFilter, QuerySet[Cadre]]:
     """The actor's cadres filtered by list parameters (a QueryDict or dict).
     Returns the bound filter (its form carries the Chinese error messages of
     bad parameters) and the queryset; an invalid filter gives no rows. The

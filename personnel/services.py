@@ -14,9 +14,11 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
-from accounts.access import scope_of
+from accounts.access import require_role, scope_of
+from accounts.models import Role
 from core.history import history_context
 from personnel import rules
+from personnel.access import require_write
 from personnel.models import Cadre, ChangeRequest, ChangeRequestStatus, Unit
 
 if TYPE_CHECKING:
@@ -32,22 +34,17 @@ def name_pinyin(name: str) -> tuple[str, str]:
     return full, initials
 
 
-def _require_write(actor: Actor | None, unit: Unit) -> None:
-    if not scope_of(actor).can_write_path(unit.path):
-        raise PermissionDenied("无权修改该单位的数据")
-
-
 # --- units --------------------------------------------------------------------
 
 
 @transaction.atomic
-def unit_create(*, actor: Actor | None, name: str, parent: Unit | None, **fields: Any) -> Unit:
+def unit_create(*, actor: Actor, name: str, parent: Unit | None, **fields: Any) -> Unit:
     """Create a unit under ``parent`` (only org staff whose jurisdiction
-    covers the parent). A root unit (no parent) is created by setup code with
-    ``actor=None`` (demo data, migrations of real data)."""
-    if parent is not None and actor is not None:
-        _require_write(actor, parent)
-    elif parent is None and actor is not None:
+    covers the parent). A root unit (no parent) is created by setup code
+    acting as ``SYSTEM`` (demo data, migrations of real data)."""
+    if parent is not None:
+        require_write(actor, parent)
+    elif not scope_of(actor).everything:
         raise PermissionDenied("只有系统初始化可以创建顶级单位")
     with history_context(actor=actor):
         unit = Unit(name=name, parent=parent, **fields)
@@ -59,11 +56,10 @@ def unit_create(*, actor: Actor | None, name: str, parent: Unit | None, **fields
 
 
 @transaction.atomic
-def unit_update(*, actor: Actor | None, unit: Unit, data: dict[str, Any]) -> Unit:
+def unit_update(*, actor: Actor, unit: Unit, data: dict[str, Any]) -> Unit:
     """Change a unit's fields; a new ``parent`` moves the whole subtree (one
     UPDATE rewrites the descendants' paths)."""
-    if actor is not None:
-        _require_write(actor, unit)
+    require_write(actor, unit)
     new_parent = data.pop("parent", unit.parent)
     with history_context(actor=actor):
         locked = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -71,8 +67,7 @@ def unit_update(*, actor: Actor | None, unit: Unit, data: dict[str, Any]) -> Uni
             setattr(locked, field, value)
         if new_parent != locked.parent:
             if new_parent is not None:
-                if actor is not None:
-                    _require_write(actor, new_parent)
+                require_write(actor, new_parent)
                 if new_parent.path.startswith(locked.path):
                     raise ValidationError({"parent": "不能把单位移到它自己的下级单位之下"})
             old_path = locked.path
@@ -122,11 +117,10 @@ def cadre_clean(cadre: Cadre) -> None:
 
 
 @transaction.atomic
-def cadre_create(*, actor: Actor | None, data: dict[str, Any]) -> Cadre:
+def cadre_create(*, actor: Actor, data: dict[str, Any]) -> Cadre:
     """Create a cadre in a unit the actor may write to."""
     cadre = Cadre(**data)
-    if actor is not None:
-        _require_write(actor, cadre.unit)
+    require_write(actor, cadre.unit)
     cadre_clean(cadre)
     with history_context(actor=actor):
         cadre.save()
@@ -142,23 +136,20 @@ class StaleRecord(Exception):
 
 
 @transaction.atomic
-def cadre_update(
-    *, actor: Actor | None, cadre: Cadre, data: dict[str, Any], expected_version: int | None = None
-) -> Cadre:
+def cadre_update(*, actor: Actor, cadre: Cadre, data: dict[str, Any], expected_version: int | None = None) -> Cadre:
     """Change a cadre's fields. With ``expected_version`` the change is
     refused (StaleRecord) when someone else saved in between, so that no edit
     silently overwrites another. Moving a cadre needs write access to both
     units."""
     locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
-    if actor is not None:
-        _require_write(actor, locked.unit)
+    require_write(actor, locked.unit)
     if expected_version is not None and locked.version != expected_version:
         raise StaleRecord(locked)
     original_unit_id = locked.unit_id
     for field, value in data.items():
         setattr(locked, field, value)
-    if actor is not None and locked.unit_id != original_unit_id:
-        _require_write(actor, locked.unit)
+    if locked.unit_id != original_unit_id:
+        require_write(actor, locked.unit)
     cadre_clean(locked)
     locked.version = F("version") + 1
     with history_context(actor=actor):
@@ -168,11 +159,10 @@ def cadre_update(
 
 
 @transaction.atomic
-def cadre_delete(*, actor: Actor | None, cadre: Cadre) -> None:
+def cadre_delete(*, actor: Actor, cadre: Cadre) -> None:
     """Delete a cadre and its sub-records (history keeps every row)."""
     locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
-    if actor is not None:
-        _require_write(actor, locked.unit)
+    require_write(actor, locked.unit)
     with history_context(actor=actor):
         locked.delete()
 
@@ -181,13 +171,12 @@ def cadre_delete(*, actor: Actor | None, cadre: Cadre) -> None:
 
 
 @transaction.atomic
-def subrecord_save(*, actor: Actor | None, record: Any) -> Any:
+def subrecord_save(*, actor: Actor, record: Any) -> Any:
     """Create or change one sub-record (education, résumé line, post, family
     member, reward, appraisal, photo) of a cadre the actor may write to; the
     cadre's version is bumped so concurrent editors of the record notice."""
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=record.cadre_id)
-    if actor is not None:
-        _require_write(actor, cadre.unit)
+    require_write(actor, cadre.unit)
     record.full_clean()
     with history_context(actor=actor):
         record.save()
@@ -196,10 +185,9 @@ def subrecord_save(*, actor: Actor | None, record: Any) -> Any:
 
 
 @transaction.atomic
-def subrecord_delete(*, actor: Actor | None, record: Any) -> None:
+def subrecord_delete(*, actor: Actor, record: Any) -> None:
     cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=record.cadre_id)
-    if actor is not None:
-        _require_write(actor, cadre.unit)
+    require_write(actor, cadre.unit)
     with history_context(actor=actor):
         record.delete()
         Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
@@ -209,10 +197,9 @@ def subrecord_delete(*, actor: Actor | None, record: Any) -> None:
 
 
 @transaction.atomic
-def quota_save(*, actor: Actor | None, quota: Any) -> Any:
+def quota_save(*, actor: Actor, quota: Any) -> Any:
     """Set a unit's leadership quota (职数) for one post level."""
-    if actor is not None:
-        _require_write(actor, quota.unit)
+    require_write(actor, quota.unit)
     quota.full_clean()
     with history_context(actor=actor):
         quota.save()
@@ -220,20 +207,16 @@ def quota_save(*, actor: Actor | None, quota: Any) -> Any:
 
 
 @transaction.atomic
-def quota_delete(*, actor: Actor | None, quota: Any) -> None:
-    if actor is not None:
-        _require_write(actor, quota.unit)
+def quota_delete(*, actor: Actor, quota: Any) -> None:
+    require_write(actor, quota.unit)
     with history_context(actor=actor):
         quota.delete()
 
 
 @transaction.atomic
-def code_save(*, actor: Actor | None, code: Any) -> Any:
+def code_save(*, actor: Actor, code: Any) -> Any:
     """Add or correct a code-table entry (system administrators only)."""
-    from accounts.models import Role
-
-    if actor is not None and not scope_of(actor).has_role(Role.SYSTEM_ADMIN):
-        raise PermissionDenied("只有系统管理员可以维护代码表")
+    require_role(actor, Role.SYSTEM_ADMIN, message="只有系统管理员可以维护代码表")
     code.full_clean()
     with history_context(actor=actor):
         code.save()
@@ -337,7 +320,7 @@ def change_request_approve(*, actor: Actor, change_request: ChangeRequest) -> Ch
     When the record has since changed a field the request touches, approval
     is refused: the reviewer sees the conflict and rejects or asks again."""
     locked = _lock_pending(change_request.pk)
-    _require_write(actor, locked.cadre.unit)
+    require_write(actor, locked.cadre.unit)
     cadre = Cadre.objects.select_for_update().get(pk=locked.cadre_id)
     conflicts = [
         str(getattr(Cadre._meta.get_field(name), "verbose_name", name))
@@ -362,7 +345,7 @@ def change_request_reject(*, actor: Actor, change_request: ChangeRequest, reason
     if not reason.strip():
         raise ValidationError({"decision_reason": "驳回时必须填写理由"})
     locked = _lock_pending(change_request.pk)
-    _require_write(actor, locked.cadre.unit)
+    require_write(actor, locked.cadre.unit)
     with history_context(actor=actor, change_request=locked.pk):
         locked.status = ChangeRequestStatus.REJECTED
         locked.decided_by = actor  # type: ignore[assignment]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Q, QuerySet, Value
 from django.db.models.functions import Length, Replace
 
-from accounts.access import cadres_visible_to, scope_of, units_visible_to
+from accounts.access import scope_of
+from personnel.access import cadres_visible_to, units_visible_to
 from personnel.codes import CPC_CODES
 from personnel.models import Cadre, CadreStatus, Code, CodeTable, LeadershipQuota, Sex, Unit
 
@@ -87,7 +88,7 @@ def _with_depth(units: QuerySet[Unit]) -> QuerySet[Any]:
     return units.annotate(depth=slashes - 2)
 
 
-def unit_choices_for(*, actor: Actor | None, selected: int | None = None) -> list[UnitChoice]:
+def unit_choices_for(*, actor: Actor, selected: int | None = None) -> list[UnitChoice]:
     """The units of the filter's select, in tree order (see
     UNIT_CHOICE_MAX). Three queries at most, however large the tree."""
     scope = scope_of(actor)
@@ -151,7 +152,7 @@ class UnitTree:
     truncated: bool
 
 
-def _active_counts_by_unit(actor: Actor | None, *, within: str | None = None) -> dict[int, int]:
+def _active_counts_by_unit(actor: Actor, *, within: str | None = None) -> dict[int, int]:
     """Active cadres per unit of the scope (or of the subtree at ``within``).
     Scoped by ``unit IN (the scope's units)`` rather than by a join on the
     unit path, so that PostgreSQL counts from the (unit, status) index alone:
@@ -164,7 +165,7 @@ def _active_counts_by_unit(actor: Actor | None, *, within: str | None = None) ->
     return dict(cadres.order_by().values_list("unit_id").annotate(n=Count("*")).values_list("unit_id", "n"))
 
 
-def unit_tree_for(*, actor: Actor | None, expand_depth: int = 1) -> UnitTree:
+def unit_tree_for(*, actor: Actor, expand_depth: int = 1) -> UnitTree:
     """The scope's unit tree with the active (在职) cadres of each unit and
     of its subtree: two queries (the units, one aggregate of the cadres)."""
     rows = list(units_visible_to(actor).values_list("pk", "parent_id", "name", "path", "sort_order", "is_active"))
@@ -332,7 +333,7 @@ def leadership_levels() -> list[Code]:
     ]
 
 
-def unit_page_for(*, actor: Actor | None, unit: Unit, as_of: datetime.date) -> UnitPage:
+def unit_page_for(*, actor: Actor, unit: Unit, as_of: datetime.date) -> UnitPage:
     """A unit (already checked with ``unit_for_actor``) with its leadership
     team: the active cadres of the unit at a leadership post level, the
     quota against the actual number per level, and its sub-units with their

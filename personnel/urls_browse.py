@@ -1,5 +1,5 @@
 """Browser routes of the cadre list, its export and the units (namespace
-"personnel", included by personnel/urls.py)."""
+"personnel", composed by personnel/urls.py)."""
 
 from django.urls import URLPattern, path
 

@@ -10,6 +10,7 @@ from typing import Any
 from factory.declarations import LazyAttribute, PostGenerationMethodCall, Sequence
 from factory.django import DjangoModelFactory
 
+from accounts.access import SYSTEM
 from accounts.models import Jurisdiction, Role, RoleAssignment, User
 from personnel import services
 from personnel.models import Cadre, Unit
@@ -28,7 +29,7 @@ def id_number_for(birth: datetime.date, sex: str, region: str = "330102") -> str
 
 
 def make_unit(name: str, parent: Unit | None = None, **fields: Any) -> Unit:
-    return services.unit_create(actor=None, name=name, parent=parent, **fields)
+    return services.unit_create(actor=SYSTEM, name=name, parent=parent, **fields)
 
 
 def make_cadre(unit: Unit, name: str = "张三", **fields: Any) -> Cadre:
@@ -41,7 +42,7 @@ def make_cadre(unit: Unit, name: str = "张三", **fields: Any) -> Cadre:
     data.update(fields)
     if "id_number" not in fields:
         data["id_number"] = id_number_for(data["birth_date"], data["sex"])
-    return services.cadre_create(actor=None, data=data)
+    return services.cadre_create(actor=SYSTEM, data=data)
 
 
 class UserFactory(DjangoModelFactory[User]):

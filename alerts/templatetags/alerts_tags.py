@@ -15,6 +15,4 @@ register = template.Library()
 
 @register.inclusion_tag("alerts/_cadre_alerts.html", takes_context=True)
 def cadre_open_alerts(context: dict[str, Any], cadre: Any) -> dict[str, Any]:
-    request = context.get("request")
-    actor = getattr(request, "user", None)
-    return {"alerts": open_alerts_of(actor=actor, cadre=cadre)}
+    return {"alerts": open_alerts_of(actor=context["request"].user, cadre=cadre)}

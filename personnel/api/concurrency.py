@@ -10,13 +10,26 @@ matches: the version is the whole identity of the record's state here.
 from __future__ import annotations
 
 from django.db import transaction
+from rest_framework import exceptions, status
 from rest_framework.request import Request
 
-from personnel.api.exceptions import PreconditionRequired
 from personnel.models import Cadre
 from personnel.services import StaleRecord
 
+STALE = "该记录已被他人修改，请重新获取最新内容（GET）后再提交修改"
 ANY_REFUSED = "If-Match 不能为 *：请提供该记录的 ETag（先 GET 该记录获取）"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = "修改前必须在 If-Match 请求头中提供该记录的 ETag（先 GET 该记录获取）"
+    default_code = "precondition_required"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = STALE
+    default_code = "precondition_failed"
 
 
 def etag_for(version: int) -> str:

@@ -17,30 +17,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
 from core.errors import UserError
+from personnel.api.concurrency import PreconditionFailed, etag_for
+from personnel.api.serializers import CadreDetailSerializer
+from personnel.record_selectors import cadre_sheet_for
 from personnel.services import StaleRecord
 
 INVALID_INPUT = "输入有误，请检查各字段"
-STALE = "该记录已被他人修改，请重新获取最新内容（GET）后再提交修改"
 # DRF doesn't translate its CSRF message; the browser's users read this one.
 CSRF_FAILED = "CSRF 校验失败：请刷新页面后重试（会话登录的修改请求必须带 X-CSRFToken 请求头）"
-
-
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_detail = "修改前必须在 If-Match 请求头中提供该记录的 ETag（先 GET 该记录获取）"
-    default_code = "precondition_required"
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = STALE
-    default_code = "precondition_failed"
 
 
 class RefusedRequest(exceptions.APIException):
@@ -108,17 +98,13 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 def _attach_current(response: Response, stale: StaleRecord, context: dict[str, Any]) -> None:
     """A 412 carries what the record looks like now, so the client can redo
     the edit on top of it without another round trip."""
-    from personnel.api.concurrency import etag_for
-    from personnel.api.serializers import CadreDetailSerializer
-    from personnel.record_selectors import cadre_sheet_for
-
     request = context.get("request")
     response["ETag"] = etag_for(stale.current.version)
     response.data["current_version"] = stale.current.version
     if request is None:
         return
     try:
-        current = cadre_sheet_for(actor=getattr(request, "user", None), cadre_id=stale.current.pk)
+        current = cadre_sheet_for(actor=request.user, cadre_id=stale.current.pk)
     except Http404:
         return
     response.data["current"] = CadreDetailSerializer(current, context=context).data

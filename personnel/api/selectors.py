@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.access import units_visible_to
+from personnel.access import units_visible_to
 from personnel.models import (
     Appraisal,
     Cadre,
@@ -55,7 +55,7 @@ def subrecord_of(model: type[Any], cadre: Cadre, record_id: Any) -> Any:
 # --- units --------------------------------------------------------------------------------
 
 
-def units_for_list(*, actor: Actor | None, parent: int | None = None, q: str = "") -> QuerySet[Unit]:
+def units_for_list(*, actor: Actor, parent: int | None = None, q: str = "") -> QuerySet[Unit]:
     units = units_visible_to(actor).select_related("parent")
     if parent is not None:
         units = units.filter(parent_id=parent)
@@ -64,7 +64,7 @@ def units_for_list(*, actor: Actor | None, parent: int | None = None, q: str = "
     return units.order_by("path")
 
 
-def unit_detail_for(*, actor: Actor | None, unit_id: Any) -> Unit:
+def unit_detail_for(*, actor: Actor, unit_id: Any) -> Unit:
     quotas = LeadershipQuota.objects.select_related("post_level").order_by("post_level__sort_order")
     try:
         unit: Unit = (

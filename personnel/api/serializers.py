@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from accounts.access import cadres_visible_to, scope_queryset, units_visible_to
 from personnel import rules
+from personnel.access import cadres_visible_to, scope_queryset, units_visible_to
 from personnel.models import (
     Appraisal,
     Cadre,

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
@@ -26,8 +25,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.access import Scope, scope_of
 from accounts.views import browser_login_required
+from personnel.access import require_cadre_scope
 from personnel.exports import (
     COLUMNS,
     EXPORT_MAX_ROWS,
@@ -48,7 +47,7 @@ from personnel.selectors import cadre_list_visible_to
 from personnel.unit_selectors import UnitChoice, unit_choices_for
 
 if TYPE_CHECKING:
-    from accounts.access import Actor
+    pass
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +58,6 @@ PAGE_SIZES = (20, 50, 100)
 COUNT_CAP = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CODE_LIST = re.compile(r"[,，\s]+")
-
-
-def require_cadre_scope(actor: Actor) -> Scope:
-    """The three separated admin roles (三员分立) and accounts without a
-    role see no cadre data at all."""
-    scope = scope_of(actor)
-    if scope.is_admin or not scope.read_paths:
-        raise PermissionDenied("您的账号没有查看干部信息的权限")
-    return scope
 
 
 def list_params(query: QueryDict) -> QueryDict:

@@ -18,9 +18,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from accounts.access import cadre_for_actor
 from accounts.views import browser_login_required
 from personnel import record_selectors, services
+from personnel.access import cadre_for_actor
 from personnel.forms import SUBRECORD_KINDS, AgeReferenceForm, CadreForm, CodeOptions, record_json
 from personnel.models import Cadre
 

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from accounts.access import unit_for_actor
 from accounts.views import browser_login_required
+from personnel.access import require_cadre_scope, unit_for_actor
 from personnel.filters import EARLIEST_DATE, LATEST_DATE
 from personnel.unit_selectors import unit_page_for, unit_tree_for
-from personnel.views.browse import require_cadre_scope
 
 
 class AsOfForm(forms.Form):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404
 
-from accounts.access import cadre_for_actor, cadres_visible_to, scope_of, units_visible_to
+from accounts.access import SYSTEM, scope_of
 from accounts.models import Role, RoleAssignment
+from personnel import services as personnel_services
+from personnel.access import cadre_for_actor, cadres_visible_to, units_visible_to
 from tests.factories import make_cadre, make_jurisdiction, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +118,26 @@ def test_business_roles_combine(county):
     user = make_user("both", Role.LEADER, jurisdiction=county["jur_b"])
     RoleAssignment.objects.create(user=user, role=Role.UNIT_CLERK, unit=county["school_a"])
     assert set(cadres_visible_to(user).values_list("name", flat=True)) == {"乙局长", "甲校长"}
+
+
+def test_the_system_actor_reads_and_writes_every_unit(county):
+    scope = scope_of(SYSTEM)
+    assert scope.can_write_path(county["dept_b"].path) and scope.has_role(Role.SYSTEM_ADMIN)
+    assert set(cadres_visible_to(SYSTEM, write=True).values_list("name", flat=True)) == {"甲局长", "甲校长", "乙局长"}
+    assert units_visible_to(SYSTEM).count() == 5
+
+
+def test_no_actor_is_an_error_not_a_skipped_check(county):
+    with pytest.raises(TypeError):
+        scope_of(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        personnel_services.cadre_update(actor=None, cadre=county["cadre_b"], data={"note": "x"})  # type: ignore[arg-type]
+    county["cadre_b"].refresh_from_db()
+    assert county["cadre_b"].note == ""
+
+
+def test_only_the_system_creates_root_units(county):
+    officer = make_user("officer_root", Role.ORG_STAFF, jurisdiction=county["jur_a"])
+    with pytest.raises(PermissionDenied):
+        personnel_services.unit_create(actor=officer, name="丙县", parent=None)
+    assert personnel_services.unit_create(actor=SYSTEM, name="丙县", parent=None).path.startswith("/")

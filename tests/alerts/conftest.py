@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from accounts.access import SYSTEM
 from accounts.models import Role
 from alerts import engine, services
 from alerts.models import CheckRun
@@ -28,7 +29,7 @@ def relation(code: str) -> Code:
 
 
 def run_checks(on: datetime.date = ON, chunk_size: int = 1000) -> CheckRun:
-    run = services.run_start(actor=None, check_date=on, chunk_size=chunk_size)
+    run = services.run_start(actor=SYSTEM, check_date=on, chunk_size=chunk_size)
     for chunk_id in engine.prepare(run):
         engine.process_chunk(chunk_id)
     run.refresh_from_db()

@@ -9,6 +9,7 @@ import itertools
 
 import pytest
 
+from accounts.access import SYSTEM
 from alerts import engine, rules, services
 from alerts.models import (
     Alert,
@@ -65,7 +66,7 @@ def test_an_alert_whose_cause_is_gone_is_closed_with_a_note_and_reopened_when_it
     run_checks()
     person = world["long_a"]
     alert = Alert.objects.get(cadre=person, rule=Rule.ROTATION_POST)
-    personnel_services.cadre_update(actor=None, cadre=person, data={"current_post_date": D(2024, 1, 1)})
+    personnel_services.cadre_update(actor=SYSTEM, cadre=person, data={"current_post_date": D(2024, 1, 1)})
     run = run_checks()
     alert.refresh_from_db()
     assert alert.state == AlertState.CLOSED and alert.closed_at is not None
@@ -73,7 +74,7 @@ def test_an_alert_whose_cause_is_gone_is_closed_with_a_note_and_reopened_when_it
     assert closing.run == run and "原因已消除" in closing.note
     assert run.closed == 1
     person.refresh_from_db()
-    personnel_services.cadre_update(actor=None, cadre=person, data={"current_post_date": D(2013, 6, 1)})
+    personnel_services.cadre_update(actor=SYSTEM, cadre=person, data={"current_post_date": D(2013, 6, 1)})
     run_checks()
     alert.refresh_from_db()
     assert alert.state == AlertState.OPEN and alert.closed_at is None
@@ -83,7 +84,7 @@ def test_an_alert_whose_cause_is_gone_is_closed_with_a_note_and_reopened_when_it
 
 def test_a_retired_cadres_alerts_close(world):
     run_checks()
-    personnel_services.cadre_update(actor=None, cadre=world["long_a"], data={"status": CadreStatus.RETIRED})
+    personnel_services.cadre_update(actor=SYSTEM, cadre=world["long_a"], data={"status": CadreStatus.RETIRED})
     run_checks()
     assert not Alert.objects.filter(cadre=world["long_a"], state__in=[AlertState.OPEN, AlertState.ACKNOWLEDGED])
 
@@ -185,7 +186,7 @@ def test_a_policy_version_applies_from_its_effective_date(world):
 def test_chunks_each_done_once_and_the_last_one_completes_the_run(world):
     for index in range(5):
         cadre(world["units"]["finance_a"], f"甲员{index}")
-    run = services.run_start(actor=None, check_date=ON, chunk_size=2)
+    run = services.run_start(actor=SYSTEM, check_date=ON, chunk_size=2)
     chunk_ids = engine.prepare(run)
     assert len(chunk_ids) == CheckChunk.objects.filter(run=run).count() >= 3
     assert engine.prepare(run) == chunk_ids  # preparing again cuts nothing new
@@ -198,10 +199,10 @@ def test_chunks_each_done_once_and_the_last_one_completes_the_run(world):
 
 
 def test_only_one_run_at_a_time(world):
-    first = services.run_start(actor=None, check_date=ON)
+    first = services.run_start(actor=SYSTEM, check_date=ON)
     with pytest.raises(services.RunAlreadyActive):
-        services.run_start(actor=None, check_date=ON)
-    assert services.run_start_or_resume(actor=None, trigger="nightly") == first
+        services.run_start(actor=SYSTEM, check_date=ON)
+    assert services.run_start_or_resume(actor=SYSTEM, trigger="nightly") == first
 
 
 # --- SQL and the pure rules agree ----------------------------------------------------
@@ -303,7 +304,7 @@ def test_a_namesake_of_the_wrong_sex_is_no_relative(world):
 def test_a_failing_chunk_leaves_its_error_on_the_run_and_nothing_half_done(world, monkeypatch):
     from alerts import tasks
 
-    run = services.run_start(actor=None, check_date=ON, chunk_size=1000)
+    run = services.run_start(actor=SYSTEM, check_date=ON, chunk_size=1000)
     (chunk_id,) = engine.prepare(run)
 
     def broken(*args, **kwargs):

@@ -19,6 +19,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 
+from accounts.access import SYSTEM
 from alerts import engine, services
 from alerts import tasks as alert_tasks
 from alerts.models import Alert, AlertEvent, CheckChunk, CheckRun, EventKind, RunStatus
@@ -86,7 +87,7 @@ def _expected_keys() -> set[tuple[int, str, str]]:
 def test_a_check_runs_end_to_end_on_a_real_worker() -> None:
     _county(leaders=12)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
-        run = services.run_start(actor=None, check_date=ON, chunk_size=5)  # enqueued on commit
+        run = services.run_start(actor=SYSTEM, check_date=ON, chunk_size=5)  # enqueued on commit
         _wait_for(lambda: CheckRun.objects.get(pk=run.pk).status == RunStatus.DONE, 60, "the run to finish")
     run.refresh_from_db()
     assert run.chunk_total == CheckChunk.objects.filter(run=run, done=True).count() >= 3
@@ -127,7 +128,7 @@ def test_a_worker_killed_mid_run_leaves_no_half_state_and_a_rerun_completes_it()
     expected = _expected_keys()
     worker = _start_worker("--pool", "solo")
     try:
-        run = services.run_start(actor=None, check_date=ON, chunk_size=1)
+        run = services.run_start(actor=SYSTEM, check_date=ON, chunk_size=1)
         _wait_for(
             lambda: CheckChunk.objects.filter(run_id=run.pk, done=True).count() >= 5, 90, "a few chunks to be done"
         )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from personnel.api.permissions import CLERK_NO_CREATE, CLERK_USE_CHANGE_REQUEST, READ_ONLY
+from personnel.access import CLERK_NO_CREATE, CLERK_USE_CHANGE_REQUEST, READ_ONLY
 from personnel.api.serializers import CadreDetailSerializer, CadreListItemSerializer
 from personnel.models import Cadre, Code
 from tests.api.conftest import etag, registry_state

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from personnel.api.permissions import CLERK_NO_SUBRECORDS, READ_ONLY
+from personnel.access import CLERK_NO_SUBRECORDS, READ_ONLY
 from personnel.models import Appraisal, Cadre, Education, FamilyMember, PostHeld, ResumeEntry, RewardPunishment
 from tests.api.conftest import etag, registry_state
 

@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from accounts.access import SYSTEM
 from accounts.models import Role
 from alerts import engine, services
 from personnel.models import Code, CodeTable
@@ -38,7 +39,7 @@ def county():
     make_cadre(town, name="王镇长", current_post="镇长", current_post_date=D(2012, 3, 1), post_level=principal)
     make_user("officer", Role.ORG_STAFF, jurisdiction=jurisdiction)
     make_user("clerk", Role.UNIT_CLERK, unit=finance)
-    run = services.run_start(actor=None, check_date=D(2025, 9, 1))
+    run = services.run_start(actor=SYSTEM, check_date=D(2025, 9, 1))
     for chunk_id in engine.prepare(run):
         engine.process_chunk(chunk_id)
     return {"zhang": zhang}

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from accounts.access import SYSTEM
 from accounts.models import User
 from imports import services
 from imports.commit import commit_job
@@ -310,7 +311,7 @@ def test_a_record_changed_after_the_preview_fails_the_whole_commit(county: dict[
     changed = write_lrmx(record_from_cadre(moved)).replace("科员".encode(), "副科长".encode())
     archive = builders.zip_of({"钱进.lrmx": changed, "孙丽.lrmx": form("孙丽", datetime.date(1990, 7, 5), "2")})
     job = upload(county["clerk"], finance, archive)
-    cadre_update(actor=None, cadre=moved, data={"expertise": "财务"}, expected_version=moved.version)
+    cadre_update(actor=SYSTEM, cadre=moved, data={"expertise": "财务"}, expected_version=moved.version)
     job = commit(county["clerk"], job)
     assert job.status == ImportStatus.FAILED
     assert "“钱进.lrmx”" in job.message and "已被修改" in job.message
@@ -379,12 +380,12 @@ def test_apply_records_writes_what_apply_record_writes(county: dict[str, Any]) -
     two = make_cadre(finance, name="王小明", birth_date=datetime.date(1975, 3, 1), id_number=None)
     ParsedRecordFile = builders.lrmx(XianRenZhiWu="甲县财政局副局长", ZhaoPian=base64.b64encode(JPEG2).decode())
     record = parse_lrmx(ParsedRecordFile, "x.lrmx", codes=codes)
-    apply_record(actor=None, record=record, unit=finance, cadre=one)
+    apply_record(actor=SYSTEM, record=record, unit=finance, cadre=one)
     from interchange.from_cadre import cadres_with_records
 
     with CaptureQueriesContext(connection) as queries:
         apply_records(
-            actor=None, unit=finance, items=[(record, cadres_with_records(Cadre.objects.filter(pk=two.pk)).get())]
+            actor=SYSTEM, unit=finance, items=[(record, cadres_with_records(Cadre.objects.filter(pk=two.pk)).get())]
         )
     a, b = record_from_cadre(Cadre.objects.get(pk=one.pk)), record_from_cadre(Cadre.objects.get(pk=two.pk))
     for part in ("cadre", "educations", "resume", "family", "appraisals"):
@@ -395,7 +396,7 @@ def test_apply_records_writes_what_apply_record_writes(county: dict[str, Any]) -
     two.refresh_from_db()
     assert (
         apply_records(
-            actor=None, unit=finance, items=[(record, cadres_with_records(Cadre.objects.filter(pk=two.pk)).get())]
+            actor=SYSTEM, unit=finance, items=[(record, cadres_with_records(Cadre.objects.filter(pk=two.pk)).get())]
         )
         == []
     )

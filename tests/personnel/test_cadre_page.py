@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.access import SYSTEM
 from accounts.models import Role
 from personnel import rules, services
 from personnel.models import (
@@ -324,7 +325,7 @@ def form_data(cadre: Any, **changes: Any) -> dict[str, Any]:
     from personnel.forms import CadreForm
 
     cadre.refresh_from_db()
-    form = CadreForm(instance=cadre, actor=None)
+    form = CadreForm(instance=cadre, actor=SYSTEM)
     data: dict[str, Any] = {}
     for name in form.fields:
         value = form[name].value()

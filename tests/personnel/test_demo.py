@@ -12,9 +12,11 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from accounts.access import SYSTEM
 from accounts.models import Jurisdiction
-from personnel import demo, rules, services
+from personnel import rules, services
 from personnel.demo import DEMO_MARK, DemoDataError, demo_data_generate, demo_roots, planned_counts
+from personnel.demo.plan import _Codes, _Planner
 from personnel.models import (
     Appraisal,
     AppraisalGrade,
@@ -213,8 +215,8 @@ def test_plan_scales_counties_and_teams_with_size():
 
 @pytest.mark.parametrize(("size", "root", "tier"), [(20_000, "邢台市", "city"), (1_000_000, "河北省", "province")])
 def test_large_sizes_become_a_city_or_a_province_of_counties(size, root, tier):
-    codes = demo._Codes()
-    plan = demo._Planner(random.Random(1), codes).plan(size)
+    codes = _Codes()
+    plan = _Planner(random.Random(1), codes).plan(size)
     assert plan.root.name == root and plan.root.area.tier == tier
     counties = [u for u in plan.units if u.group == "region" and u.area.tier == "county"]
     assert len(counties) == planned_counts(size)[0]
@@ -253,7 +255,7 @@ def test_bulk_insert_history_is_skipped_by_default(county):
 def test_later_changes_to_demo_records_are_tracked(county):
     cadre = Cadre.objects.order_by("pk").first()
     assert cadre is not None
-    services.cadre_update(actor=None, cadre=cadre, data={"note": "演示修改"})
+    services.cadre_update(actor=SYSTEM, cadre=cadre, data={"note": "演示修改"})
     assert Cadre.pgh_event_model.objects.filter(pgh_obj_id=cadre.pk, pgh_label="update").exists()  # type: ignore[attr-defined]
 
 

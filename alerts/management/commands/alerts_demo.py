@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from accounts.access import SYSTEM
 from alerts import services
 from alerts.demo import seed_influence_records
 from alerts.models import CheckRun
@@ -28,5 +29,5 @@ class Command(BaseCommand):
             added = seed_influence_records(as_of=timezone.localdate())
             self.stdout.write(f"诫勉和处分记录：新增 {added} 条")
         if not options["no_run"] and not CheckRun.objects.exists():
-            run = services.run_start(actor=None, trigger="manual")
+            run = services.run_start(actor=SYSTEM, trigger="manual")
             self.stdout.write(f"已发起预警检查 #{run.pk}，后台任务启动后执行")

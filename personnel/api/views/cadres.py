@@ -19,12 +19,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import cadre_for_actor
 from personnel import services
-from personnel.api.concurrency import etag_for, require_if_match
-from personnel.api.exceptions import STALE
+from personnel.access import cadre_for_actor, ensure_can_create_cadres, ensure_can_write_cadre
+from personnel.api.concurrency import STALE, etag_for, require_if_match
 from personnel.api.pagination import rows_pagination
-from personnel.api.permissions import ensure_can_create_cadres, ensure_can_write_cadre
 from personnel.api.serializers import (
     LIST_COLUMNS,
     CadreDetailSerializer,

@@ -20,10 +20,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import cadre_for_actor
 from personnel import services
+from personnel.access import cadre_for_actor, ensure_can_write_cadre
 from personnel.api.concurrency import current_version, etag_for, lock_cadre_at, require_if_match
-from personnel.api.permissions import ensure_can_write_cadre
 from personnel.api.selectors import subrecord_of, subrecords_of
 from personnel.api.serializers import (
     AppraisalSerializer,

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import unit_for_actor
+from personnel.access import unit_for_actor
 from personnel.api.pagination import PageNumberPagination
 from personnel.api.selectors import unit_detail_for, units_for_list
 from personnel.api.serializers import (
