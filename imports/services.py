@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from accounts.access import path_q, scope_of
 from core.errors import ConflictError
+from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
 from imports.models import ExportJob, ImportFile, ImportJob, ImportKind, ImportStatus
+from imports.tasks import commit_import, run_export, validate_import
 from personnel.models import Unit
 
 if TYPE_CHECKING:
@@ -77,8 +79,6 @@ def import_upload(*, actor: User, unit: Unit, filename: str, data: bytes, kind: 
         return job
     job.save()
     ImportFile.objects.create(job=job, data=data)
-    from imports.tasks import validate_import
-
     transaction.on_commit(lambda: validate_import.delay(job.pk))
     return job
 
@@ -90,8 +90,6 @@ def import_upload_file(
     the API receive them: read at most one byte past the largest limit, the
     kind decided from the file, then recorded by ``import_upload``. Raises
     UploadRefused for a pair that cannot go together."""
-    from imports.lrmx_import import UploadRefused, upload_kind, upload_payload
-
     limit = max_upload_bytes()
     data = upload.read(limit + 1)
     kind = upload_kind(filename, data)
@@ -120,8 +118,6 @@ def import_commit(*, actor: User, job: ImportJob) -> ImportJob:
     job.refresh_from_db()
     if not moved:
         raise ImportRefused(_why_not(job))
-    from imports.tasks import commit_import
-
     transaction.on_commit(lambda: commit_import.delay(job.pk))
     return job
 
@@ -160,7 +156,5 @@ def export_request(*, actor: User, query: str, columns: list[str], filename: str
     if scope.is_admin or not scope.read_paths:
         raise PermissionDenied("您的账号没有查看干部信息的权限")
     job = ExportJob.objects.create(requested_by=actor, query=query[:2000], columns=columns, filename=filename)
-    from imports.tasks import run_export
-
     transaction.on_commit(lambda: run_export.delay(job.pk))
     return job
