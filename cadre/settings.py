@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Attributes every history row written during a request to its user.
     "pghistory.middleware.HistoryMiddleware",
+    # A page's uncaught core.errors.UserError: its status and its sentence.
+    "core.middleware.UserErrorMiddleware",
 ]
 
 ROOT_URLCONF = "cadre.urls"

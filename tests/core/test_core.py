@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from alerts.models import CheckRun, RunStatus
@@ -48,3 +49,15 @@ def test_job_progress_counts_rows_and_complete_statuses_show_full() -> None:
     assert run.progress_percent == 0 and not run.is_final
     run.status = RunStatus.DONE
     assert run.progress_percent == 100 and run.is_final
+
+
+def test_a_page_shows_an_uncaught_user_error_with_its_status_and_sentence(rf: Any) -> None:
+    from core.middleware import UserErrorMiddleware
+
+    middleware = UserErrorMiddleware(lambda request: None)  # type: ignore[arg-type, return-value]
+    request = rf.get("/imports/1/")
+    request.user = AnonymousUser()
+    response = middleware.process_exception(request, ConflictError("该导入已确认，不能再取消"))
+    assert response is not None and response.status_code == 409
+    assert "该导入已确认，不能再取消" in response.content.decode()
+    assert middleware.process_exception(request, ValueError("x")) is None
