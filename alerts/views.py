@@ -26,9 +26,9 @@ from alerts.forms import PARAM_LABELS, AlertFilterForm, AssignForm, NoteForm, Po
 from alerts.models import AlertPolicy, RunStatus
 from alerts.policies import policy_rows_in_force
 from alerts.rules import POLICY_LABELS, RULE_LABELS, PolicyKey, policy_defaults
+from core.xlsx import XLSX_CONTENT_TYPE
 from personnel.access import require_cadre_scope, units_visible_to
 from personnel.exports import EXPORT_MAX_ROWS, content_disposition, write_xlsx
-from personnel.views.browse import XLSX
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -114,7 +114,7 @@ def alert_export(request: HttpRequest) -> HttpResponse:
     output = write_xlsx(rows, headers, sheet_title="预警")
     logger.info("alert export by user %s: %d rows, parameters %s", request.user.pk, total, request.GET.urlencode())
     today = timezone.localdate()
-    response = FileResponse(output, content_type=XLSX)
+    response = FileResponse(output, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(f"预警_{today:%Y%m%d}.xlsx", f"alerts_{today:%Y%m%d}.xlsx")
     return cast(HttpResponse, response)
 

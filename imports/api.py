@@ -18,6 +18,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.xlsx import XLSX_CONTENT_TYPE
 from imports import services
 from imports.exports import fields_from, roster_filename, template_bytes
 from imports.lrmx_import import UploadRefused
@@ -29,8 +30,6 @@ from imports.views import xlsx_response
 from personnel.access import unit_for_actor
 from personnel.api.pagination import PageNumberPagination
 from personnel.selectors import cadre_list_visible_to
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportJobSerializer(serializers.ModelSerializer[ImportJob]):
@@ -182,7 +181,7 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
         job = services.import_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
         return Response(ImportJobSerializer(job).data)
 
-    @extend_schema(summary="下载标注错误的工作簿", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(summary="下载标注错误的工作簿", responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def marked(self, request: Request, pk: str) -> HttpResponseBase:
         job = job_for_actor(request.user, pk)
@@ -190,7 +189,7 @@ class ImportJobViewSet(viewsets.GenericViewSet[ImportJob]):
             return Response({"detail": "该文件没有需要标注的错误"}, status=status.HTTP_404_NOT_FOUND)
         return xlsx_response(marked_workbook(job), f"{job.filename.rsplit('.', 1)[0]}_错误标注.xlsx", "marked.xlsx")
 
-    @extend_schema(summary="下载花名册导入模板", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(summary="下载花名册导入模板", responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=False, methods=["get"])
     def template(self, request: Request) -> HttpResponseBase:
         return xlsx_response(template_bytes(), "干部花名册导入模板.xlsx", "roster-template.xlsx")
@@ -226,7 +225,7 @@ class ExportJobViewSet(viewsets.GenericViewSet[ExportJob]):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(ExportJobSerializer(export_for_actor(request.user, pk)).data)
 
-    @extend_schema(summary="下载导出的花名册", responses={(200, XLSX): OpenApiTypes.BINARY})
+    @extend_schema(summary="下载导出的花名册", responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str) -> HttpResponseBase:
         job = export_for_actor(request.user, pk)

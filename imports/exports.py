@@ -48,8 +48,7 @@ from imports.selectors import roster_educations
 from imports.xlsx import TEMPLATE_PROPERTY
 from personnel.exports import mask_id_number
 from personnel.models import Cadre, Code, EducationKind, Unit
-from personnel.selectors import cadre_list_visible_to
-from personnel.views.browse import list_params
+from personnel.selectors import cadre_list_visible_to, list_params
 
 if TYPE_CHECKING:
     from accounts.access import Scope

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import scope_of
 from accounts.views import browser_login_required
+from core.xlsx import XLSX_CONTENT_TYPE
 from imports import services
 from imports.commit import committed_before
 from imports.exports import export_roster, fields_for_list, roster_filename, template_bytes
@@ -31,18 +32,16 @@ from imports.selectors import export_for_actor, job_for_actor, jobs_visible_to
 from personnel.access import require_cadre_scope
 from personnel.exports import content_disposition
 from personnel.models import Unit
-from personnel.selectors import cadre_list_visible_to
-from personnel.views.browse import list_params
+from personnel.selectors import cadre_list_visible_to, list_params
 
 logger = logging.getLogger(__name__)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_PAGE = 50
 
 
 def xlsx_response(data: bytes, filename: str, fallback: str) -> HttpResponse:
     """A workbook made in memory as a download (browser and API alike)."""
-    response = HttpResponse(data, content_type=XLSX)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename, fallback)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,19 +1,30 @@
-"""Reads of the registry, always scoped to the actor through accounts.access."""
+"""Reads of the registry, always scoped to the actor through the access layer."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from personnel.access import cadres_visible_to
 from personnel.filters import CadreFilter
-from personnel.models import Cadre
+from personnel.models import Cadre, CadreStatus
 
 if TYPE_CHECKING:
     from accounts.access import Actor
 
 LIST_RELATED = ("unit", "post_level", "rank", "ethnicity", "political_status")
+
+
+def list_params(query: QueryDict) -> QueryDict:
+    """The filter parameters of a list request. A first visit (no ``status``
+    at all) lists the cadres in office (在职); the form always sends
+    ``status``, empty for 全部, so a submitted or bookmarked list is exact."""
+    params = query.copy()
+    if "status" not in params:
+        params["status"] = CadreStatus.ACTIVE
+    return params
 
 
 def cadre_list_visible_to(*, actor: Actor, params: Any) -> tuple[CadreFilter, QuerySet[Cadre]]:

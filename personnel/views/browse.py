@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from accounts.views import browser_login_required
+from core.xlsx import XLSX_CONTENT_TYPE
 from personnel.access import require_cadre_scope
 from personnel.exports import (
     COLUMNS,
@@ -43,7 +44,7 @@ from personnel.exports import (
 )
 from personnel.filters import CadreFilter
 from personnel.models import Cadre, CadreStatus, Code, CodeTable, IdentityCategory, Sex
-from personnel.selectors import cadre_list_visible_to
+from personnel.selectors import cadre_list_visible_to, list_params
 from personnel.unit_selectors import UnitChoice, unit_choices_for
 
 if TYPE_CHECKING:
@@ -56,18 +57,7 @@ PAGE_SIZES = (20, 50, 100)
 # list counts up to this many and says "more than" beyond; the user can ask
 # for the exact figure (?count=exact).
 COUNT_CAP = 10_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CODE_LIST = re.compile(r"[,，\s]+")
-
-
-def list_params(query: QueryDict) -> QueryDict:
-    """The filter parameters of a list request. A first visit (no ``status``
-    at all) lists the cadres in office (在职); the form always sends
-    ``status``, empty for 全部, so a submitted or bookmarked list is exact."""
-    params = query.copy()
-    if "status" not in params:
-        params["status"] = CadreStatus.ACTIVE
-    return params
 
 
 def count_capped(queryset: QuerySet[Cadre], cap: int | None) -> tuple[int, bool]:
@@ -291,7 +281,7 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
         query.urlencode(),
     )
     today = timezone.localdate()
-    response = FileResponse(output, content_type=XLSX)
+    response = FileResponse(output, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(
         f"干部名册_{today:%Y%m%d}.xlsx", f"cadres_{today:%Y%m%d}.xlsx"
     )
