@@ -14,6 +14,11 @@ import pghistory
 
 M = TypeVar("M")
 
+# pghistory's trigger level for tables written in bulk: one history INSERT
+# per statement (from the statement's transition table) instead of one
+# trigger call per row. The rows written are the same either way.
+STATEMENT = pghistory.Statement
+
 
 def track(**kwargs: Any) -> Callable[[M], M]:
     """Track inserts, updates (only when a tracked field changed) and deletes."""

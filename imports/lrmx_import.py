@@ -35,7 +35,9 @@ from django.db.models import Q
 
 from accounts.access import SYSTEM, scope_of
 from core.errors import UserError
+from imports.errors import CommitRefused
 from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, RowStatus
+from imports.staging import RowResult, progress_writer, stage_rows
 from imports.xlsx import RejectedFile
 from interchange import lrm
 from interchange.apply import RecordsInvalid, apply_records, plan_records
@@ -267,9 +269,7 @@ def _scope_error(job: ImportJob, person: Person, scope: Any) -> str:
 def validate_lrmx(job: ImportJob, data: bytes) -> dict[str, int]:
     """Validate a job of form files and stage one row per file; returns the
     counts (imports.validation.validate_job calls this)."""
-    from imports.validation import RowResult, _progress_writer, _stage
-
-    progress = _progress_writer(job)
+    progress = progress_writer(job)
     total = expected_files(job, data)
     codes = CodeBook()
     records: list[ParsedRecord] = []
@@ -323,7 +323,7 @@ def validate_lrmx(job: ImportJob, data: bytes) -> dict[str, int]:
         if result.errors:
             result.status = RowStatus.INVALID
             result.changes = []
-    return _stage(job, results)
+    return stage_rows(job, results)
 
 
 def _matched(
@@ -376,8 +376,6 @@ def commit_lrmx(job: ImportJob) -> dict[str, int]:
     """Write a confirmed job of form files; runs inside commit_job's
     transaction and history context. Raises CommitRefused (everything is
     rolled back) when anything moved since the preview."""
-    from imports.commit import CommitRefused
-
     if job.committed_by is None:
         raise CommitRefused("该导入尚未由任何人确认")
     scope = scope_of(job.committed_by)

@@ -12,10 +12,9 @@ rows. No query per row.
 from __future__ import annotations
 
 import datetime
-import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from operator import mul
@@ -28,6 +27,7 @@ from python_calamine import CalamineWorkbook
 
 from accounts.access import scope_of
 from core.xlsx import column_letter
+from imports.lrmx_import import validate_lrmx
 from imports.models import ImportFile, ImportJob, ImportKind, ImportRow, ImportStatus, RowStatus
 from imports.roster import (
     FIELDS,
@@ -54,6 +54,7 @@ from imports.roster import (
     year_month,
 )
 from imports.selectors import roster_educations
+from imports.staging import Progress, RowResult, progress_writer, stage_rows
 from imports.xlsx import RejectedFile, find_formulas, inspect_workbook
 from personnel import rules
 from personnel.codes import code_index, normalize
@@ -61,8 +62,6 @@ from personnel.dates import PartialDate, Precision
 from personnel.models import Cadre, Code, CodeTable, EducationKind, Unit
 
 logger = logging.getLogger(__name__)
-
-Progress = Callable[[int, int], None]
 
 
 @lru_cache(maxsize=16384)
@@ -105,31 +104,6 @@ def fast_id_number(text: str) -> rules.IdNumberInfo | None:
     except ValueError:
         return None
     return rules.IdNumberInfo(number=text, birth_date=birth, sex="1" if int(text[16]) % 2 else "2")
-
-
-@dataclass(slots=True)
-class RowResult:
-    row_number: int
-    source: str = ""  # what the preview calls the row; "第n行" when empty
-    status: str = RowStatus.INVALID
-    name: str = ""
-    id_number: str = ""
-    cadre_id: int | None = None
-    cadre_version: int | None = None
-    match_note: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-    changes: list[list[str]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    def error(self, column: int | None, label: str, message: str) -> None:
-        self.errors.append(
-            {
-                "row": self.row_number,
-                "column": column_letter(column) if column is not None else "",
-                "field": label,
-                "message": message,
-            }
-        )
 
 
 @dataclass
@@ -714,62 +688,6 @@ _NEW_COLUMNS = {key: f for key, f in _COMPARED.items() if key not in ("unit", "b
 # --- the job ------------------------------------------------------------------------------------
 
 
-_COPY_COLUMNS = (
-    "job_id, row_number, source, status, name, id_number, cadre_id, cadre_version, match_note, data, changes, errors"
-)
-
-
-def _stage(job: ImportJob, results: Iterable[RowResult], *, batch: int = 5000) -> dict[str, int]:
-    """COPY the rows into the staging table as they come, in batches (each
-    its own statement, so progress can be written between them); returns
-    the counts. Earlier attempts' rows are removed first: a rerun after a
-    crash starts clean."""
-    ImportRow.objects.filter(job=job).delete()
-    counts = dict.fromkeys(RowStatus.values, 0)
-    counts["errors"] = 0
-    dumps = json.dumps
-    pending: list[tuple[Any, ...]] = []
-
-    def flush() -> None:
-        if not pending:
-            return
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {ImportRow._meta.db_table} ({_COPY_COLUMNS}) FROM STDIN") as copy,
-        ):
-            for values in pending:
-                copy.write_row(values)
-        pending.clear()
-
-    for r in results:
-        counts[r.status] += 1
-        counts["errors"] += len(r.errors)
-        pending.append(
-            (
-                job.pk,
-                r.row_number,
-                (r.source or f"第{r.row_number}行")[:255],
-                r.status,
-                r.name[:100],
-                r.id_number[:40],
-                r.cadre_id,
-                r.cadre_version,
-                r.match_note,
-                dumps(r.data, ensure_ascii=False) if r.data else "{}",
-                dumps(r.changes, ensure_ascii=False) if r.changes else "[]",
-                dumps(r.errors, ensure_ascii=False) if r.errors else "[]",
-            )
-        )
-        if len(pending) >= batch:
-            flush()
-    flush()
-    return counts
-
-
-def _progress_writer(job: ImportJob) -> Progress:
-    return ImportJob.progress_writer(job.pk)
-
-
 def validate_job(job_id: int) -> ImportJob:
     """Validate an uploaded job (the Celery task calls this). Safe to run
     again after a crash: it starts over and replaces what it staged."""
@@ -782,8 +700,6 @@ def validate_job(job_id: int) -> ImportJob:
     data = bytes(ImportFile.objects.get(job=job).data)
     try:
         if job.kind == ImportKind.LRMX:
-            from imports.lrmx_import import validate_lrmx
-
             counts = validate_lrmx(job, data)
         elif job.kind != ImportKind.ROSTER:
             raise RejectedFile(f"不支持的导入类型：{job.get_kind_display()}")
@@ -828,7 +744,7 @@ def validate_job(job_id: int) -> ImportJob:
 
 
 def _validate_roster(job: ImportJob, data: bytes) -> dict[str, int]:
-    validator = RosterValidator(job, _progress_writer(job))
+    validator = RosterValidator(job, progress_writer(job))
     rows, header = validator.read(data)
     job.columns = [
         {"column": column_letter(c), "header": str(rows[header.row_index][c]).strip(), "field": f.label}
@@ -838,4 +754,4 @@ def _validate_roster(job: ImportJob, data: bytes) -> dict[str, int]:
         {"column": column_letter(c), "header": text, "reason": "未识别的列名"} for c, text in header.unknown
     ] + [{"column": column_letter(c), "header": text, "reason": "与前面的列重复"} for c, text in header.duplicates]
     ImportJob.objects.filter(pk=job.pk).update(rows_total=max(len(rows) - header.row_index - 1, 0))
-    return _stage(job, validator.run(rows, header))
+    return stage_rows(job, validator.run(rows, header))

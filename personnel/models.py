@@ -7,6 +7,9 @@ registry reads (LRMX, LRM, rosters) gives month precision for them.
 Every model here is tracked by django-pghistory: triggers write a history row
 for every insert, update and delete, whatever issued it (ORM, bulk_update,
 queryset.update() or raw SQL), tagged with the request or job context.
+The triggers are statement-level (one INSERT of history rows per statement,
+from its transition table), so that a batched write of many rows (the roster
+import's INSERT … SELECT) costs one history statement, not one per row.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Reverse
 from django.utils import timezone
 
-from core.history import track
+from core.history import STATEMENT, track
 from personnel import rules
 from personnel.policy import retirement_policy
 
@@ -89,7 +92,7 @@ class UnitLevel(models.TextChoices):
     OTHER = "other", "其他"
 
 
-@track()
+@track(level=STATEMENT)
 class Unit(models.Model):
     """A node of the organization tree. ``path`` is the materialized path of
     ids (``/1/7/42/``) so that a subtree is one indexed prefix match."""
@@ -126,7 +129,7 @@ class Unit(models.Model):
         return self.path.startswith(root.path)
 
 
-@track()
+@track(level=STATEMENT)
 class LeadershipQuota(models.Model):
     """职数: how many leadership posts of one post level a unit may have."""
 
@@ -193,7 +196,7 @@ def _code_fk(table: CodeTable, verbose: str, related: str) -> models.ForeignKey[
     )
 
 
-@track()
+@track(level=STATEMENT)
 class Cadre(models.Model):
     """A cadre with every field of the national form. Sub-records (education,
     résumé, posts, family, rewards, appraisals, photo) are their own rows."""
@@ -308,7 +311,7 @@ class EducationKind(models.TextChoices):
     IN_SERVICE = "in_service", "在职教育"
 
 
-@track()
+@track(level=STATEMENT)
 class Education(models.Model):
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="educations")
     kind = models.CharField("教育类别", max_length=12, choices=EducationKind.choices)
@@ -330,7 +333,7 @@ class Education(models.Model):
         return f"{self.get_kind_display()} {self.education or ''}"
 
 
-@track()
+@track(level=STATEMENT)
 class ResumeEntry(models.Model):
     """One dated line of the 简历; ``end_date`` empty for the open-ended last
     line; ``note`` holds the （其间：…） remark."""
@@ -358,7 +361,7 @@ class AppointmentMethod(models.TextChoices):
     EXAMINED = "examined", "考任"
 
 
-@track()
+@track(level=STATEMENT)
 class PostHeld(models.Model):
     """任职记录: a post the cadre holds or held."""
 
@@ -400,7 +403,7 @@ class PostHeld(models.Model):
         return self.end_date is None
 
 
-@track()
+@track(level=STATEMENT)
 class FamilyMember(models.Model):
     """家庭主要成员及重要社会关系."""
 
@@ -431,7 +434,7 @@ class RewardKind(models.TextChoices):
     PUNISHMENT = "punishment", "惩处"
 
 
-@track()
+@track(level=STATEMENT)
 class RewardPunishment(models.Model):
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="rewards")
     kind = models.CharField("类别", max_length=12, choices=RewardKind.choices)
@@ -457,7 +460,7 @@ class AppraisalGrade(models.TextChoices):
     UNRATED = "unrated", "不定等次"
 
 
-@track()
+@track(level=STATEMENT)
 class Appraisal(models.Model):
     """年度考核: one grade per cadre per year."""
 
@@ -478,7 +481,7 @@ class Appraisal(models.Model):
 
 # The image bytes are left out of the history rows: the event says who
 # replaced the photo and when, without copying tens of KB each time.
-@track(exclude=["data"])
+@track(level=STATEMENT, exclude=["data"])
 class Photo(models.Model):
     """照片: kept in the database so it is backed up and versioned with the
     record (a few tens of KB each)."""
@@ -505,7 +508,7 @@ class ChangeRequestStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "已撤回"
 
 
-@track()
+@track(level=STATEMENT)
 class ChangeRequest(models.Model):
     """信息变更审核: a unit clerk's proposed change to a cadre's record, applied
     only when org staff approve it. ``changes`` maps field names to proposed

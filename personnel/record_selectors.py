@@ -636,11 +636,3 @@ def edit_mode_for(*, actor: Actor, cadre: Cadre) -> str | None:
         if any(cadre.unit.path.startswith(path) for path in clerk_paths):
             return "request"
     return None
-
-
-def cadre_version_for_update(*, cadre: Cadre) -> int:
-    """The record's version, with the row locked until the transaction ends,
-    so that a batch of sub-record saves checks the version and writes
-    without anyone saving in between."""
-    version: int = Cadre.objects.select_for_update().values_list("version", flat=True).get(pk=cadre.pk)
-    return version

@@ -135,16 +135,25 @@ class StaleRecord(Exception):
         self.current = current
 
 
+def _lock_cadre_at(actor: Actor, cadre_id: int, expected_version: int | None) -> Cadre:
+    """Lock the cadre row, check the actor may write it and, with
+    ``expected_version``, refuse (StaleRecord) when someone saved in
+    between. Under the lock, so nothing slips in between the check and the
+    write."""
+    locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre_id)
+    require_write(actor, locked.unit)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleRecord(locked)
+    return locked
+
+
 @transaction.atomic
 def cadre_update(*, actor: Actor, cadre: Cadre, data: dict[str, Any], expected_version: int | None = None) -> Cadre:
     """Change a cadre's fields. With ``expected_version`` the change is
     refused (StaleRecord) when someone else saved in between, so that no edit
     silently overwrites another. Moving a cadre needs write access to both
     units."""
-    locked = Cadre.objects.select_for_update().select_related("unit").get(pk=cadre.pk)
-    require_write(actor, locked.unit)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleRecord(locked)
+    locked = _lock_cadre_at(actor, cadre.pk, expected_version)
     original_unit_id = locked.unit_id
     for field, value in data.items():
         setattr(locked, field, value)
@@ -171,12 +180,13 @@ def cadre_delete(*, actor: Actor, cadre: Cadre) -> None:
 
 
 @transaction.atomic
-def subrecord_save(*, actor: Actor, record: Any) -> Any:
+def subrecord_save(*, actor: Actor, record: Any, expected_version: int | None = None) -> Any:
     """Create or change one sub-record (education, résumé line, post, family
     member, reward, appraisal, photo) of a cadre the actor may write to; the
-    cadre's version is bumped so concurrent editors of the record notice."""
-    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=record.cadre_id)
-    require_write(actor, cadre.unit)
+    cadre's version is bumped so concurrent editors of the record notice.
+    With ``expected_version`` (the cadre's version the editor saw) the
+    change is refused (StaleRecord) when the record moved on since."""
+    cadre = _lock_cadre_at(actor, record.cadre_id, expected_version)
     record.full_clean()
     with history_context(actor=actor):
         record.save()
@@ -185,9 +195,9 @@ def subrecord_save(*, actor: Actor, record: Any) -> Any:
 
 
 @transaction.atomic
-def subrecord_delete(*, actor: Actor, record: Any) -> None:
-    cadre = Cadre.objects.select_for_update().select_related("unit").get(pk=record.cadre_id)
-    require_write(actor, cadre.unit)
+def subrecord_delete(*, actor: Actor, record: Any, expected_version: int | None = None) -> None:
+    """Delete one sub-record; ``expected_version`` as for ``subrecord_save``."""
+    cadre = _lock_cadre_at(actor, record.cadre_id, expected_version)
     with history_context(actor=actor):
         record.delete()
         Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
@@ -270,11 +280,15 @@ def field_from_json(name: str, raw: Any) -> Any:
 
 
 @transaction.atomic
-def change_request_submit(*, actor: Actor, cadre: Cadre, changes: dict[str, Any], note: str = "") -> ChangeRequest:
+def change_request_submit(
+    *, actor: Actor, cadre: Cadre, changes: dict[str, Any], note: str = "", expected_version: int | None = None
+) -> ChangeRequest:
     """A clerk proposes changes to a cadre in their scope. The proposal is
     validated now (the same checks as a direct edit), so org staff only ever
     review changes that can be applied; only fields that really change are
-    kept."""
+    kept. With ``expected_version`` (the version the clerk's form showed) a
+    proposal made against an older state of the record is refused
+    (StaleRecord): it could silently undo someone else's change."""
     scope = scope_of(actor)
     if not scope.can_read_path(cadre.unit.path):
         raise PermissionDenied("无权对该干部提出变更")
@@ -283,6 +297,8 @@ def change_request_submit(*, actor: Actor, cadre: Cadre, changes: dict[str, Any]
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "该项不能通过变更申请修改"))
     current = Cadre.objects.select_related("unit").get(pk=cadre.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleRecord(current)
     proposed = Cadre.objects.select_related("unit").get(pk=cadre.pk)
     kept: dict[str, Any] = {}
     original: dict[str, Any] = {}

@@ -9,12 +9,10 @@ matches: the version is the whole identity of the record's state here.
 
 from __future__ import annotations
 
-from django.db import transaction
 from rest_framework import exceptions, status
 from rest_framework.request import Request
 
 from personnel.models import Cadre
-from personnel.services import StaleRecord
 
 STALE = "该记录已被他人修改，请重新获取最新内容（GET）后再提交修改"
 ANY_REFUSED = "If-Match 不能为 *：请提供该记录的 ETag（先 GET 该记录获取）"
@@ -48,9 +46,11 @@ def _versions(header: str) -> set[int]:
     return versions
 
 
-def require_if_match(request: Request, cadre: Cadre) -> int:
-    """The version the client edited: 428 without If-Match, 412
-    (StaleRecord) when it is not the record's current version."""
+def expected_version(request: Request, cadre: Cadre) -> int:
+    """The version of ``cadre`` the client edited, from If-Match: 428 without
+    it. Whether that is still the record's version is the write service's
+    check (``expected_version``), made under the row lock: a stale version
+    is refused there (StaleRecord, 412)."""
     header = request.headers.get("If-Match", "").strip()
     if not header:
         raise PreconditionRequired()
@@ -58,21 +58,13 @@ def require_if_match(request: Request, cadre: Cadre) -> int:
         # "*" would mean "whatever is there now": exactly the blind overwrite
         # the header exists to prevent.
         raise PreconditionRequired(ANY_REFUSED)
-    if cadre.version not in _versions(header):
-        raise StaleRecord(cadre)
-    return cadre.version
-
-
-def lock_cadre_at(cadre: Cadre, expected_version: int) -> Cadre:
-    """Lock the cadre row and confirm it is still at ``expected_version``;
-    call inside the transaction of the write, so nothing can slip in between
-    the check and the write (sub-record services take no expected version)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("lock_cadre_at must run inside the write's transaction")
-    locked = Cadre.objects.select_for_update().get(pk=cadre.pk)
-    if locked.version != expected_version:
-        raise StaleRecord(locked)
-    return locked
+    versions = _versions(header)
+    if cadre.version in versions:
+        # Several tags may be listed; the one the record had when read is
+        # the one this edit can still be made against.
+        return cadre.version
+    # None of them is current (or none parses): the service refuses it.
+    return min(versions, default=-1)
 
 
 def current_version(cadre_id: int) -> int:

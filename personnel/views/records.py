@@ -110,8 +110,6 @@ def cadre_edit(request: HttpRequest, cadre_id: int) -> HttpResponse:
     form = CadreForm(request.POST, instance=cadre, actor=actor, mode=mode)
     if form.is_valid():
         seen_version = form.cleaned_data["version"]
-        if seen_version != cadre.version:
-            return _conflict(request, cadre, form, mode)
         changed = form.changed_record_fields()
         if not changed:
             if mode == "direct":
@@ -142,7 +140,10 @@ def cadre_edit(request: HttpRequest, cadre_id: int) -> HttpResponse:
                     cadre=cadre,
                     changes={name: form.json_of(name) for name in changed},
                     note=form.cleaned_data.get("change_note") or "",
+                    expected_version=seen_version,
                 )
+            except services.StaleRecord as exc:
+                return _conflict(request, exc.current, form, mode)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             except PermissionDenied as exc:
@@ -205,20 +206,18 @@ def cadre_subrecords_edit(request: HttpRequest, cadre_id: int, kind: str) -> Htt
     status = 200
     if request.method == "POST":
         formset = formset_class(request.POST, queryset=queryset, form_kwargs=form_kwargs, prefix=kind)
-        if request.POST.get("version") != str(cadre.version):
-            messages.error(
-                request,
-                "保存失败：在您编辑期间，该干部的信息已被他人修改。您的修改没有保存，请在下面的最新数据上重新编辑。",
-            )
-            formset = formset_class(queryset=queryset, form_kwargs=form_kwargs, prefix=kind)
-            status = 409
-        elif formset.is_valid():
+        seen_version = _posted_version(request)
+        if formset.is_valid():
             try:
-                _save_rows(actor, cadre, formset)
+                _save_rows(actor, cadre, formset, seen_version)
             except _Rollback:
                 status = 400
             except services.StaleRecord:
-                messages.error(request, "保存失败：在您编辑期间，该干部的信息已被他人修改，请刷新后重新编辑。")
+                messages.error(
+                    request,
+                    "保存失败：在您编辑期间，该干部的信息已被他人修改。您的修改没有保存，请在下面的最新数据上重新编辑。",
+                )
+                formset = formset_class(queryset=queryset, form_kwargs=form_kwargs, prefix=kind)
                 status = 409
             else:
                 messages.success(request, f"已保存{cadre.name}的{spec.title}。")
@@ -236,10 +235,21 @@ def cadre_subrecords_edit(request: HttpRequest, cadre_id: int, kind: str) -> Htt
     return render(request, "personnel/cadre/subrecords.html", context, status=status)
 
 
-def _save_rows(actor: Any, cadre: Cadre, formset: Any) -> None:
+def _posted_version(request: HttpRequest) -> int:
+    """The cadre's version the page was opened at (-1, never current, when
+    the form lost it)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else -1
+
+
+def _save_rows(actor: Any, cadre: Cadre, formset: Any, seen_version: int) -> None:
+    """Every row through the services, in one transaction. Each write checks
+    the version it expects (StaleRecord when the record moved on) and bumps
+    it by one, under the cadre's row lock held to the end: so the first
+    write checks the version the page was opened at, each later one the
+    version the previous write left."""
     with transaction.atomic():
-        if record_selectors.cadre_version_for_update(cadre=cadre) != cadre.version:
-            raise services.StaleRecord(cadre)
+        expected = seen_version
         failed = False
         for form in formset.forms:
             if not form.instance.pk and not form.has_changed():
@@ -247,10 +257,12 @@ def _save_rows(actor: Any, cadre: Cadre, formset: Any) -> None:
             try:
                 if formset.can_delete and formset._should_delete_form(form):
                     if form.instance.pk:
-                        services.subrecord_delete(actor=actor, record=form.instance)
+                        services.subrecord_delete(actor=actor, record=form.instance, expected_version=expected)
+                        expected += 1
                 elif form.has_changed():
                     form.instance.cadre = cadre
-                    services.subrecord_save(actor=actor, record=form.instance)
+                    services.subrecord_save(actor=actor, record=form.instance, expected_version=expected)
+                    expected += 1
             except ValidationError as exc:
                 _add_errors(form, exc)
                 failed = True

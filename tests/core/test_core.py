@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from alerts.models import CheckRun, RunStatus
 from core.errors import ConflictError, UserError, user_messages
-from imports.commit import CommitRefused
+from imports.errors import CommitRefused
 from imports.models import ExportJob, ExportStatus, ImportJob, ImportStatus
 from imports.services import ImportRefused
 from imports.xlsx import RejectedFile

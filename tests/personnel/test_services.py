@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Role
 from personnel import services
-from personnel.models import Cadre, Unit
+from personnel.models import Cadre, ChangeRequest, ResumeEntry, Unit
 from personnel.rules import id_number_check_character
 from tests.factories import make_cadre, make_jurisdiction, make_unit, make_user
 
@@ -105,6 +105,47 @@ def test_stale_version_is_refused(county):
     with pytest.raises(services.StaleRecord) as exc:
         services.cadre_update(actor=county["officer"], cadre=cadre, data={"note": "第二人"}, expected_version=1)
     assert exc.value.current.note == "第一人"
+
+
+def test_a_subrecord_save_against_an_old_version_is_refused_and_writes_nothing(county):
+    cadre = make_cadre(county["unit"])
+    seen = cadre.version
+    services.subrecord_save(
+        actor=county["officer"],
+        record=ResumeEntry(cadre=cadre, start_date=datetime.date(2001, 7, 1), content="第一段"),
+        expected_version=seen,
+    )
+    with pytest.raises(services.StaleRecord) as exc:
+        services.subrecord_save(
+            actor=county["officer"],
+            record=ResumeEntry(cadre=cadre, start_date=datetime.date(2005, 7, 1), content="第二段"),
+            expected_version=seen,
+        )
+    assert exc.value.current.version == seen + 1
+    assert list(ResumeEntry.objects.filter(cadre=cadre).values_list("content", flat=True)) == ["第一段"]
+
+
+def test_a_subrecord_delete_against_an_old_version_is_refused(county):
+    cadre = make_cadre(county["unit"])
+    entry = services.subrecord_save(
+        actor=county["officer"], record=ResumeEntry(cadre=cadre, start_date=datetime.date(2001, 7, 1), content="一段")
+    )
+    with pytest.raises(services.StaleRecord):
+        services.subrecord_delete(actor=county["officer"], record=entry, expected_version=cadre.version)
+    assert ResumeEntry.objects.filter(pk=entry.pk).exists()
+    services.subrecord_delete(actor=county["officer"], record=entry, expected_version=cadre.version + 1)
+    assert not ResumeEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_change_request_against_an_old_version_is_refused(county):
+    cadre = make_cadre(county["unit"])
+    clerk = make_user("clerk", Role.UNIT_CLERK, unit=county["unit"])
+    services.cadre_update(actor=county["officer"], cadre=cadre, data={"note": "新"})
+    with pytest.raises(services.StaleRecord):
+        services.change_request_submit(
+            actor=clerk, cadre=cadre, changes={"note": "旧表单"}, expected_version=cadre.version
+        )
+    assert not ChangeRequest.objects.filter(cadre=cadre).exists()
 
 
 def test_moving_a_unit_moves_its_subtree(county):

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from personnel import services
 from personnel.access import cadre_for_actor, ensure_can_create_cadres, ensure_can_write_cadre
-from personnel.api.concurrency import STALE, etag_for, require_if_match
+from personnel.api.concurrency import STALE, etag_for, expected_version
 from personnel.api.pagination import rows_pagination
 from personnel.api.serializers import (
     LIST_COLUMNS,
@@ -168,7 +168,7 @@ class CadreViewSet(viewsets.GenericViewSet[Cadre]):
     def _change(self, request: Request, pk: str, *, partial: bool) -> Response:
         cadre = cadre_for_actor(request.user, pk)
         ensure_can_write_cadre(request.user, cadre.unit.path)
-        expected = require_if_match(request, cadre)
+        expected = expected_version(request, cadre)
         serializer = CadreInputSerializer(data=request.data, partial=partial, context={"request": request})
         serializer.is_valid(raise_exception=True)
         services.cadre_update(

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ClassVar, TypeVar
 
-from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
@@ -22,7 +21,7 @@ from rest_framework.response import Response
 
 from personnel import services
 from personnel.access import cadre_for_actor, ensure_can_write_cadre
-from personnel.api.concurrency import current_version, etag_for, lock_cadre_at, require_if_match
+from personnel.api.concurrency import current_version, etag_for, expected_version
 from personnel.api.selectors import subrecord_of, subrecords_of
 from personnel.api.serializers import (
     AppraisalSerializer,
@@ -79,7 +78,7 @@ class SubrecordViewSet(viewsets.GenericViewSet[Any]):
     def create(self, request: Request, cadre_pk: str) -> Response:
         cadre = self._cadre()
         ensure_can_write_cadre(request.user, cadre.unit.path, subrecord=True)
-        expected = require_if_match(request, cadre) if request.headers.get("If-Match") else None
+        expected = expected_version(request, cadre) if request.headers.get("If-Match") else None
         serializer = self.serializer_class(data=request.data, context=self._context())
         serializer.is_valid(raise_exception=True)
         record = self.model(cadre=cadre, **serializer.validated_data)
@@ -95,17 +94,15 @@ class SubrecordViewSet(viewsets.GenericViewSet[Any]):
         cadre = self._cadre()
         record = subrecord_of(self.model, cadre, pk)
         ensure_can_write_cadre(request.user, cadre.unit.path, subrecord=True)
-        expected = require_if_match(request, cadre)
-        with transaction.atomic():
-            lock_cadre_at(cadre, expected)
-            services.subrecord_delete(actor=request.user, record=record)
+        expected = expected_version(request, cadre)
+        services.subrecord_delete(actor=request.user, record=record, expected_version=expected)
         return Response(status=status.HTTP_204_NO_CONTENT, headers={"ETag": etag_for(current_version(cadre.pk))})
 
     def _change(self, request: Request, pk: str, *, partial: bool) -> Response:
         cadre = self._cadre()
         record = subrecord_of(self.model, cadre, pk)
         ensure_can_write_cadre(request.user, cadre.unit.path, subrecord=True)
-        expected = require_if_match(request, cadre)
+        expected = expected_version(request, cadre)
         serializer = self.serializer_class(record, data=request.data, partial=partial, context=self._context())
         serializer.is_valid(raise_exception=True)
         for field, value in serializer.validated_data.items():
@@ -115,10 +112,7 @@ class SubrecordViewSet(viewsets.GenericViewSet[Any]):
     def _save(
         self, record: Any, cadre: Cadre, expected: int | None, *, status_code: int = status.HTTP_200_OK
     ) -> Response:
-        with transaction.atomic():
-            if expected is not None:
-                lock_cadre_at(cadre, expected)
-            services.subrecord_save(actor=self.request.user, record=record)
+        services.subrecord_save(actor=self.request.user, record=record, expected_version=expected)
         data = self.serializer_class(record, context=self._context()).data
         return Response(data, status=status_code, headers={"ETag": etag_for(current_version(cadre.pk))})
 
