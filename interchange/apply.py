@@ -1,6 +1,7 @@
-"""Writing records: ``apply_record`` for one, ``apply_records`` for a
-batch (and ``plan_records``, what a batch would write, checked but not
-saved). Only the cells that differ (``interchange.diff``) are written."""
+"""Writing records: ``apply_records`` writes a batch (``plan_records`` is
+what it would write, checked but not saved); ``apply_record`` is the same
+write for one record, not a second implementation. Only the cells that
+differ (``interchange.diff``) are written."""
 
 from __future__ import annotations
 
@@ -10,18 +11,16 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from core.history import history_context
 from interchange.cells import EDUCATION_KINDS, education_cell
 from interchange.diff import SPEC_FIELDS, diff_records
 from interchange.from_cadre import (
-    CADRE_RELATED,
-    record_from_cadre,
-    record_from_cadre_educations,
+    cadres_with_records,
     record_from_loaded,
     values_of,
 )
@@ -47,7 +46,7 @@ from personnel.models import (
     ResumeEntry,
     Unit,
 )
-from personnel.services import cadre_clean, name_pinyin
+from personnel.services import name_pinyin
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -91,18 +90,6 @@ def _cadre_data(record: ParsedRecord, keys: Iterable[str], stored: Cadre | None)
     return data
 
 
-def _clean_rows(rows: list[Any], label: str) -> None:
-    problems: list[str] = []
-    for number, row in enumerate(rows, start=1):
-        try:
-            row.full_clean(exclude=["cadre"], validate_unique=False)
-        except ValidationError as exc:
-            for messages in exc.message_dict.values():
-                problems.extend(f"{label}第{number}项：{message}" for message in messages)
-    if problems:
-        raise ValidationError({label: problems})
-
-
 def _education_rows(record: ParsedRecord, kind: str) -> list[dict[str, Any]]:
     return [e for e in record.educations if e.get("kind") == kind]
 
@@ -113,56 +100,6 @@ def _build(model: type[Any], cadre: Cadre, rows: list[dict[str, Any]], keys: Ite
         model(cadre=cadre, **{k: _model_value(v) for k, v in row.items() if k in allowed and v is not None})
         for row in rows
     ]
-
-
-def _replace_subrecords(cadre: Cadre, record: ParsedRecord, keys: set[str], *, created: bool) -> None:
-    if "educations" in keys:
-        for kind, label in EDUCATION_KINDS:
-            if not created and education_cell(record_from_cadre_educations(cadre), kind) == education_cell(
-                record.educations, kind
-            ):
-                continue
-            existing = list(Education.objects.filter(cadre=cadre, kind=kind).select_related("education", "degree"))
-            shown = _shown_education_ids(existing, kind)
-            rows = _build(Education, cadre, _education_rows(record, kind), EDUCATION_KEYS)
-            _clean_rows(rows, f"{label}")
-            Education.objects.filter(pk__in=shown).delete()
-            # The form's row is the highest: the entries it does not show stay, below it.
-            Education.objects.filter(cadre=cadre, kind=kind, is_highest=True).update(is_highest=False)
-            Education.objects.bulk_create(rows)
-    if "resume" in keys:
-        rows = _build(ResumeEntry, cadre, record.resume, RESUME_KEYS)
-        for position, row in enumerate(rows):
-            row.sort_order = position
-        _clean_rows(rows, "简历")
-        ResumeEntry.objects.filter(cadre=cadre).delete()
-        ResumeEntry.objects.bulk_create(rows)
-    if "appraisals" in keys:
-        notes = dict(Appraisal.objects.filter(cadre=cadre).values_list("year", "note"))
-        rows = _build(Appraisal, cadre, record.appraisals, APPRAISAL_KEYS)
-        for row in rows:
-            row.note = row.note or notes.get(row.year, "")
-        _clean_rows(rows, "年度考核结果")
-        Appraisal.objects.filter(cadre=cadre).delete()
-        Appraisal.objects.bulk_create(rows)
-    if "family" in keys:
-        # What the form does not carry (a member's ID number, whether they
-        # are a social relation) stays with the member of the same name.
-        kept = {m.name: m for m in FamilyMember.objects.filter(cadre=cadre)}
-        rows = _build(FamilyMember, cadre, record.family, FAMILY_KEYS)
-        for position, row in enumerate(rows):
-            row.sort_order = position
-            before = kept.pop(row.name, None)
-            if before is not None:
-                row.id_number = row.id_number or before.id_number
-                row.is_social_relation = before.is_social_relation
-        _clean_rows(rows, "家庭主要成员及重要社会关系")
-        FamilyMember.objects.filter(cadre=cadre).delete()
-        FamilyMember.objects.bulk_create(rows)
-    if "photo" in keys and record.photo is not None:
-        Photo.objects.update_or_create(
-            cadre=cadre, defaults={"data": record.photo, "content_type": record.photo_content_type or "image/jpeg"}
-        )
 
 
 def _shown_education_ids(existing: list[Education], kind: str) -> list[int]:
@@ -184,51 +121,6 @@ def _shown_education_ids(existing: list[Education], kind: str) -> list[int]:
         if degree_row is not None:
             shown.append(degree_row["pk"])
     return shown
-
-
-@transaction.atomic
-def apply_record(*, actor: Actor, record: ParsedRecord, unit: Unit, cadre: Cadre | None = None) -> Cadre:
-    """Create a cadre in ``unit`` from a record (``cadre`` None) or bring a
-    stored cadre in line with it, writing only the cells that differ
-    (``diff_records``): the cadre's own fields, the sub-record lists that
-    changed (replaced as wholes), the photo. Nothing at all is written when
-    nothing differs, so an unchanged file leaves no history row.
-
-    Validated like ``personnel.services.cadre_clean`` (ID number, birth
-    date and sex agree …): a ValidationError with Chinese messages. The
-    caller provides the transaction and the history context (the import
-    wraps a job's commit in ``history_context(actor=…, import_job=…)``);
-    the version is bumped once per changed record."""
-    if record.errors:
-        raise ValidationError([f"{issue.field}：{issue.message}" for issue in record.errors])
-    if cadre is None:
-        require_write(actor, unit)
-        data = _cadre_data(record, SPEC_FIELDS, None)
-        data["retirement_category"] = record.cadre.get("retirement_category") or ""
-        new = Cadre(unit=unit, **data)
-        cadre_clean(new)
-        with history_context(actor=actor):
-            new.save()
-            _replace_subrecords(new, record, {"educations", "resume", "appraisals", "family", "photo"}, created=True)
-        return new
-
-    stored = record_from_cadre(cadre)
-    changes = diff_records(stored, record)
-    if not changes:
-        return cadre
-    locked = Cadre.objects.select_for_update(of=("self",)).select_related(*CADRE_RELATED).get(pk=cadre.pk)
-    require_write(actor, locked.unit)
-    keys = {change.field for change in changes}
-    data = _cadre_data(record, keys & set(SPEC_FIELDS), locked)
-    for name, value in data.items():
-        setattr(locked, name, value)
-    cadre_clean(locked)
-    locked.version = F("version") + 1  # type: ignore[assignment]
-    with history_context(actor=actor):
-        locked.save()
-        _replace_subrecords(locked, record, keys, created=False)
-    locked.refresh_from_db()
-    return locked
 
 
 # --- writing many -----------------------------------------------------------------------------
@@ -301,11 +193,16 @@ class _Planned:
     family: list[FamilyMember] = field(default_factory=list)
 
 
-def _plan_subrecords(planned: _Planned) -> list[str]:
-    """Build (not save) the sub-record rows a record writes, the way
-    ``_replace_subrecords`` does, and say what is wrong with them."""
+def _note(problems: dict[str, list[str]], key: str, messages: list[str]) -> None:
+    if messages:
+        problems.setdefault(key, []).extend(messages)
+
+
+def _plan_subrecords(planned: _Planned) -> dict[str, list[str]]:
+    """Build (not save) the sub-record rows a record writes, and say what is
+    wrong with them, by the list's label."""
     record, cadre, keys = planned.record, planned.cadre, planned.keys
-    problems: list[str] = []
+    problems: dict[str, list[str]] = {}
     stored = planned.stored
     if "educations" in keys:
         for kind, label in EDUCATION_KINDS:
@@ -315,20 +212,20 @@ def _plan_subrecords(planned: _Planned) -> list[str]:
                 continue
             planned.education_kinds.append(kind)
             rows = _build(Education, cadre, _education_rows(record, kind), EDUCATION_KEYS)
-            problems.extend(_check_rows(rows, label))
+            _note(problems, label, _check_rows(rows, label))
             planned.educations.extend(rows)
     if "resume" in keys:
         rows = _build(ResumeEntry, cadre, record.resume, RESUME_KEYS)
         for position, row in enumerate(rows):
             row.sort_order = position
-        problems.extend(_check_rows(rows, "简历"))
+        _note(problems, "简历", _check_rows(rows, "简历"))
         planned.resume = rows
     if "appraisals" in keys:
         notes = {} if planned.created else {a.year: a.note for a in cadre.appraisals.all()}
         rows = _build(Appraisal, cadre, record.appraisals, APPRAISAL_KEYS)
         for row in rows:
             row.note = row.note or notes.get(row.year, "")
-        problems.extend(_check_rows(rows, "年度考核结果"))
+        _note(problems, "年度考核结果", _check_rows(rows, "年度考核结果"))
         planned.appraisals = rows
     if "family" in keys:
         kept = {} if planned.created else {m.name: m for m in cadre.family.all()}
@@ -339,7 +236,7 @@ def _plan_subrecords(planned: _Planned) -> list[str]:
             if before is not None:
                 row.id_number = row.id_number or before.id_number
                 row.is_social_relation = before.is_social_relation
-        problems.extend(_check_rows(rows, "家庭主要成员及重要社会关系"))
+        _note(problems, "家庭主要成员及重要社会关系", _check_rows(rows, "家庭主要成员及重要社会关系"))
         planned.family = rows
     return problems
 
@@ -353,11 +250,13 @@ def _field_label(name: str) -> str:
 
 class RecordsInvalid(ValidationError):
     """Records that cannot be written; ``problems`` maps each record's source
-    to its messages (Chinese)."""
+    to its messages (Chinese), ``by_field`` to the same messages keyed by
+    the cadre's field name, or by the sub-record list's label."""
 
-    def __init__(self, problems: dict[str, list[str]]) -> None:
+    def __init__(self, problems: dict[str, list[str]], by_field: dict[str, dict[str, list[str]]]) -> None:
         super().__init__([f"{source}：{message}" for source, messages in problems.items() for message in messages])
         self.problems = problems
+        self.by_field = by_field
 
 
 def plan_records(*, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None]]) -> list[_Planned]:
@@ -366,9 +265,11 @@ def plan_records(*, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None
     user confirms). Raises RecordsInvalid with every problem of every record."""
     plans: list[_Planned] = []
     problems: dict[str, list[str]] = {}
+    by_field: dict[str, dict[str, list[str]]] = {}
     for record, cadre in items:
         if record.errors:
             problems[record.source] = [f"{issue.field}：{issue.message}" for issue in record.errors]
+            by_field[record.source] = {NON_FIELD_ERRORS: problems[record.source]}
             continue
         if cadre is None:
             data = _cadre_data(record, SPEC_FIELDS, None)
@@ -385,9 +286,11 @@ def plan_records(*, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None
             planned = _Planned(record, cadre, keys, created=False, stored=stored)
         errors = _check_cadre(planned.cadre)
         messages = [f"{_field_label(name)}：{m}" for name, ms in errors.items() for m in ms]
-        messages.extend(_plan_subrecords(planned))
+        listed = _plan_subrecords(planned)
+        messages.extend(m for ms in listed.values() for m in ms)
         if messages:
             problems[record.source] = messages
+            by_field[record.source] = {**errors, **listed}
         plans.append(planned)
     numbers: dict[str, list[_Planned]] = {}
     for planned in plans:
@@ -399,8 +302,10 @@ def plan_records(*, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None
             other = taken.get(number)
             if (other is not None and other != planned.cadre.pk) or len(group) > 1:
                 problems.setdefault(planned.record.source, []).append(f"公民身份号码：{number}已被其他人员使用")
+                fields = by_field.setdefault(planned.record.source, {})
+                fields.setdefault("id_number", []).append(f"{number}已被其他人员使用")
     if problems:
-        raise RecordsInvalid(problems)
+        raise RecordsInvalid(problems, by_field)
     return plans
 
 
@@ -408,11 +313,11 @@ LIST_KEYS = ("educations", "resume", "appraisals", "family")
 
 
 def apply_records(*, actor: Actor, unit: Unit, items: Iterable[tuple[ParsedRecord, Cadre | None]]) -> list[Cadre]:
-    """``apply_record`` for a batch, in a fixed number of statements: new
+    """The one write of form records, in a fixed number of statements: new
     records become cadres in ``unit``, stored cadres (each loaded through
     ``cadres_with_records`` and locked by the caller, in the caller's
     transaction and history context) are brought in line with their record.
-    The same rules as ``apply_record``: only what differs is written, sub-
+    Only what differs is written, sub-
     record lists that changed are replaced as wholes (what the form does not
     carry is kept), the version is bumped once per changed cadre, nothing
     is written for a record that does not differ. Every record is checked
@@ -477,3 +382,31 @@ def apply_records(*, actor: Actor, unit: Unit, items: Iterable[tuple[ParsedRecor
     if photos_changed:
         Photo.objects.bulk_update(photos_changed, ["data", "content_type"])
     return [p.cadre for p in plans]
+
+
+@transaction.atomic
+def apply_record(*, actor: Actor, record: ParsedRecord, unit: Unit, cadre: Cadre | None = None) -> Cadre:
+    """``apply_records`` of one record: create a cadre in ``unit`` from it
+    (``cadre`` None) or bring a stored cadre in line with it, writing only
+    the cells that differ. Nothing at all is written when nothing differs,
+    so an unchanged file leaves no history row.
+
+    It takes the stored cadre's row lock and runs in a history context
+    naming ``actor``; a record that cannot be written is a ValidationError
+    keyed by field (the cadre's field names, a sub-record list's label),
+    with Chinese messages."""
+    if record.errors:
+        raise ValidationError([f"{issue.field}：{issue.message}" for issue in record.errors])
+    stored = None
+    if cadre is not None:
+        stored = cadres_with_records(Cadre.objects.select_for_update(of=("self",)).filter(pk=cadre.pk)).get()
+    target = stored.unit if stored is not None else unit
+    require_write(actor, target)
+    try:
+        with history_context(actor=actor):
+            written = apply_records(actor=actor, unit=unit, items=[(record, stored)])
+    except RecordsInvalid as exc:
+        raise ValidationError(exc.by_field[record.source]) from None
+    if not written and stored is not None:
+        return stored  # nothing differs (a new record is always written)
+    return written[0]

@@ -88,10 +88,3 @@ def records_from_cadres(queryset: QuerySet[Cadre], *, chunk: int = 200) -> Itera
         for pk in part:
             if pk in loaded:
                 yield loaded[pk], record_from_loaded(loaded[pk])
-
-
-def record_from_cadre_educations(cadre: Cadre) -> list[dict[str, Any]]:
-    return [
-        values_of(e, EDUCATION_KEYS)
-        for e in Education.objects.filter(cadre=cadre).select_related("education", "degree")
-    ]
