@@ -26,20 +26,15 @@ from django.utils.safestring import SafeString, mark_safe
 
 from personnel.access import scope_queryset
 from personnel.models import (
-    Appraisal,
     Cadre,
     Code,
     CodeTable,
-    Education,
-    FamilyMember,
-    PostHeld,
-    ResumeEntry,
     RetirementCategory,
-    RewardPunishment,
     Unit,
 )
 from personnel.record_selectors import json_value, model_field, month_text
 from personnel.services import name_pinyin, requestable_fields
+from personnel.subrecords import BY_SLUG, SubrecordKind
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -519,102 +514,20 @@ class SubrecordForm(AnyModelForm):
         return cleaned
 
 
-@dataclass(frozen=True)
-class SubrecordKind:
-    """One kind of sub-record that org staff edit as a table of rows."""
-
-    slug: str
-    title: str
-    model: type[models.Model]
-    related_name: str
-    fields: tuple[str, ...]
-    hint: str = ""
-
-    def formset_class(self) -> type[forms.BaseModelFormSet[Any, Any]]:
-        widgets: dict[str, type[forms.Widget] | forms.Widget] = {}
-        for name in ("content", "note", "description", "work_unit_and_post"):
-            if name in self.fields:
-                widgets[name] = forms.TextInput(attrs={"class": "input-wide"})
-        return forms.modelformset_factory(
-            self.model, form=SubrecordForm, fields=self.fields, widgets=widgets, extra=1, can_delete=True
-        )
+# The kinds, declared once in personnel.subrecords, by slug.
+SUBRECORD_KINDS: dict[str, SubrecordKind] = BY_SLUG
 
 
-SUBRECORD_KINDS: dict[str, SubrecordKind] = {
-    kind.slug: kind
-    for kind in (
-        SubrecordKind(
-            "education",
-            "学历学位",
-            Education,
-            "educations",
-            ("kind", "education", "degree", "school", "major", "start_date", "end_date", "is_highest", "sort_order"),
-            "表中“最高学历”所在行显示在任免审批表的全日制教育、在职教育栏。",
-        ),
-        SubrecordKind(
-            "resume",
-            "简历",
-            ResumeEntry,
-            "resume_entries",
-            ("start_date", "end_date", "content", "note", "sort_order"),
-            "每行一段经历；最后一段截止年月留空表示至今；“其间”填写同期的学习、挂职等情况。",
-        ),
-        SubrecordKind(
-            "family",
-            "家庭主要成员及重要社会关系",
-            FamilyMember,
-            "family",
-            (
-                "relation",
-                "relation_text",
-                "name",
-                "birth_date",
-                "political_status",
-                "work_unit_and_post",
-                "id_number",
-                "is_deceased",
-                "is_social_relation",
-                "sort_order",
-            ),
-            "已去世的成员勾选“已去世”，工作单位及职务可填写“已去世”。",
-        ),
-        SubrecordKind(
-            "posts",
-            "任职记录",
-            PostHeld,
-            "posts",
-            (
-                "unit",
-                "unit_name",
-                "title",
-                "post_level",
-                "rank",
-                "is_leadership",
-                "is_primary",
-                "start_date",
-                "end_date",
-                "appointment_method",
-                "document_no",
-            ),
-            "免职时间留空表示现任。",
-        ),
-        SubrecordKind(
-            "rewards",
-            "奖惩记录",
-            RewardPunishment,
-            "rewards",
-            ("kind", "title", "date", "issuer", "description"),
-        ),
-        SubrecordKind(
-            "appraisals",
-            "年度考核",
-            Appraisal,
-            "appraisals",
-            ("year", "grade", "note"),
-            "每年一条；等次为优秀、称职、基本称职、不称职或不定等次。",
-        ),
+def subrecord_formset(kind: SubrecordKind) -> type[forms.BaseModelFormSet[Any, Any]]:
+    """The edit page's table of rows of one kind: its declared fields, long
+    texts in wide inputs, one blank row to add, a delete box per row."""
+    widgets: dict[str, type[forms.Widget] | forms.Widget] = {}
+    for name in ("content", "note", "description", "work_unit_and_post"):
+        if name in kind.form_fields:
+            widgets[name] = forms.TextInput(attrs={"class": "input-wide"})
+    return forms.modelformset_factory(
+        kind.model, form=SubrecordForm, fields=kind.form_fields, widgets=widgets, extra=1, can_delete=True
     )
-}
 
 
 # --- change requests -------------------------------------------------------------------

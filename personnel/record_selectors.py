@@ -37,6 +37,7 @@ from personnel.models import (
     RewardKind,
     RewardPunishment,
 )
+from personnel.subrecords import KINDS as SUBRECORD_KINDS
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -63,12 +64,11 @@ def _sheet_queryset(actor: Actor, *, write: bool = False) -> QuerySet[Cadre]:
         .select_related(*SHEET_RELATED)
         .annotate(has_photo=Exists(Photo.objects.filter(cadre=OuterRef("pk"))))
         .prefetch_related(
-            Prefetch("educations", queryset=Education.objects.select_related("education", "degree")),
-            Prefetch("resume_entries", queryset=ResumeEntry.objects.all()),
-            Prefetch("family", queryset=FamilyMember.objects.select_related("relation", "political_status")),
-            Prefetch("posts", queryset=PostHeld.objects.select_related("unit", "post_level", "rank")),
-            Prefetch("rewards", queryset=RewardPunishment.objects.all()),
-            Prefetch("appraisals", queryset=Appraisal.objects.all()),
+            # Every declared kind of sub-record, with the rows it shows.
+            *(
+                Prefetch(kind.related_name, queryset=kind.model._default_manager.select_related(*kind.related))
+                for kind in SUBRECORD_KINDS
+            ),
         )
     )
 

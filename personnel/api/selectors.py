@@ -11,37 +11,23 @@ from django.http import Http404
 
 from personnel.access import units_visible_to
 from personnel.models import (
-    Appraisal,
     Cadre,
     Code,
-    Education,
-    FamilyMember,
     LeadershipQuota,
-    PostHeld,
-    ResumeEntry,
-    RewardPunishment,
     Unit,
 )
+from personnel.subrecords import BY_MODEL
 
 if TYPE_CHECKING:
     from accounts.access import Actor
 
 # --- sub-records ----------------------------------------------------------------------
 
-SUBRECORD_RELATED: dict[type[Any], tuple[str, ...]] = {
-    Education: ("education", "degree"),
-    ResumeEntry: (),
-    PostHeld: ("unit", "post_level", "rank"),
-    FamilyMember: ("relation", "political_status"),
-    RewardPunishment: (),
-    Appraisal: (),
-}
-
 
 def subrecords_of(model: type[Any], cadre: Cadre) -> QuerySet[Any]:
     """One kind of sub-record of a cadre the caller already got through the
     access layer (``cadre_for_actor``)."""
-    records: QuerySet[Any] = model._default_manager.filter(cadre=cadre).select_related(*SUBRECORD_RELATED[model])
+    records: QuerySet[Any] = model._default_manager.filter(cadre=cadre).select_related(*BY_MODEL[model].related)
     return records
 
 

@@ -12,29 +12,26 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import models
 from django.db.models import QuerySet
 from rest_framework import serializers
 
 from personnel import rules
 from personnel.access import cadres_visible_to, scope_queryset, units_visible_to
 from personnel.models import (
-    Appraisal,
     Cadre,
     CadreStatus,
     ChangeRequest,
     Code,
     CodeTable,
-    Education,
-    FamilyMember,
     IdentityCategory,
     LeadershipQuota,
-    PostHeld,
-    ResumeEntry,
-    RewardPunishment,
     Sex,
     Unit,
 )
 from personnel.services import requestable_fields
+from personnel.subrecords import KINDS as SUBRECORD_KIND_LIST
+from personnel.subrecords import SubrecordKind
 
 
 def _actor(field: serializers.Field[Any, Any, Any, Any]) -> Any:
@@ -235,113 +232,43 @@ class CadreChangesSerializer(CadreInputSerializer):
         fields = requestable_fields()
 
 
-class EducationSerializer(serializers.ModelSerializer[Education]):
-    education = CodeInputField(CodeTable.EDUCATION)
-    degree = CodeInputField(CodeTable.DEGREE)
-    education_name = code_name("education")
-    degree_name = code_name("degree")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-
-    class Meta:
-        model = Education
-        fields = [
-            "id",
-            "kind",
-            "kind_display",
-            "education",
-            "education_name",
-            "degree",
-            "degree_name",
-            "school",
-            "major",
-            "start_date",
-            "end_date",
-            "is_highest",
-            "sort_order",
-        ]
+# --- sub-records: one serializer per declared kind (personnel.subrecords) ------------------
 
 
-class ResumeEntrySerializer(serializers.ModelSerializer[ResumeEntry]):
-    class Meta:
-        model = ResumeEntry
-        fields = ["id", "start_date", "end_date", "content", "note", "sort_order"]
+def _subrecord_serializer(kind: SubrecordKind) -> type[serializers.ModelSerializer[Any]]:
+    """The API form of one kind of sub-record, from its declared fields: a
+    code is given and shown by its code, with its name beside it
+    (``…_name``); a choice is shown with its label (``…_display``); a unit
+    is one of the units the actor may use, by id."""
+    declared: dict[str, Any] = {}
+    names = ["id"]
+    for name in kind.api_field_names:
+        field = kind.model._meta.get_field(name)
+        names.append(name)
+        if isinstance(field, models.ForeignKey) and field.related_model is Code:
+            table = CodeTable(field.remote_field.limit_choices_to["table"])  # type: ignore[index]
+            declared[name] = CodeInputField(table)
+            declared[f"{name}_name"] = code_name(name)
+            names.append(f"{name}_name")
+        elif isinstance(field, models.ForeignKey) and field.related_model is Unit:
+            declared[name] = ScopedRelatedField(
+                rows=units_visible_to,
+                queryset=Unit.objects.none(),
+                required=False,
+                allow_null=True,
+                help_text=f"{field.verbose_name} id（本系统内、您权限内的单位）",
+            )
+        elif getattr(field, "choices", None):
+            declared[f"{name}_display"] = serializers.CharField(source=f"get_{name}_display", read_only=True)
+            names.append(f"{name}_display")
+    declared["Meta"] = type("Meta", (), {"model": kind.model, "fields": names})
+    # Named after the model, as the schema's components were before.
+    return type(f"{kind.model.__name__}Serializer", (serializers.ModelSerializer,), declared)
 
 
-class PostHeldSerializer(serializers.ModelSerializer[PostHeld]):
-    unit = ScopedRelatedField(
-        rows=units_visible_to,
-        queryset=Unit.objects.none(),
-        required=False,
-        allow_null=True,
-        help_text="任职单位 id（本系统内、您权限内的单位）",
-    )
-    post_level = CodeInputField(CodeTable.POST_LEVEL)
-    rank = CodeInputField(CodeTable.RANK)
-    post_level_name = code_name("post_level")
-    rank_name = code_name("rank")
-    appointment_method_display = serializers.CharField(source="get_appointment_method_display", read_only=True)
-
-    class Meta:
-        model = PostHeld
-        fields = [
-            "id",
-            "unit",
-            "unit_name",
-            "title",
-            "post_level",
-            "post_level_name",
-            "rank",
-            "rank_name",
-            "is_leadership",
-            "is_primary",
-            "start_date",
-            "end_date",
-            "appointment_method",
-            "appointment_method_display",
-            "document_no",
-            "sort_order",
-        ]
-
-
-class FamilyMemberSerializer(serializers.ModelSerializer[FamilyMember]):
-    relation = CodeInputField(CodeTable.RELATION)
-    political_status = CodeInputField(CodeTable.POLITICAL)
-    relation_name = code_name("relation")
-    political_status_name = code_name("political_status")
-
-    class Meta:
-        model = FamilyMember
-        fields = [
-            "id",
-            "relation",
-            "relation_name",
-            "relation_text",
-            "name",
-            "birth_date",
-            "political_status",
-            "political_status_name",
-            "work_unit_and_post",
-            "id_number",
-            "is_deceased",
-            "is_social_relation",
-            "sort_order",
-        ]
-
-
-class RewardPunishmentSerializer(serializers.ModelSerializer[RewardPunishment]):
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-
-    class Meta:
-        model = RewardPunishment
-        fields = ["id", "kind", "kind_display", "title", "date", "issuer", "description"]
-
-
-class AppraisalSerializer(serializers.ModelSerializer[Appraisal]):
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-
-    class Meta:
-        model = Appraisal
-        fields = ["id", "year", "grade", "grade_display", "note"]
+SUBRECORD_SERIALIZERS: dict[str, type[serializers.ModelSerializer[Any]]] = {
+    kind.slug: _subrecord_serializer(kind) for kind in SUBRECORD_KIND_LIST
+}
 
 
 class CadreDetailSerializer(serializers.ModelSerializer[Cadre]):
@@ -373,12 +300,12 @@ class CadreDetailSerializer(serializers.ModelSerializer[Cadre]):
     years_at_level = serializers.IntegerField(read_only=True, allow_null=True, help_text="任同级职务年限")
     generation = serializers.CharField(read_only=True, help_text="80后 / 90后 等")
     retirement_month = serializers.DateField(read_only=True, help_text="法定退休年月（按 2025 年改革方案）")
-    educations = EducationSerializer(many=True, read_only=True)
-    resume_entries = ResumeEntrySerializer(many=True, read_only=True)
-    posts = PostHeldSerializer(many=True, read_only=True)
-    family = FamilyMemberSerializer(many=True, read_only=True)
-    rewards = RewardPunishmentSerializer(many=True, read_only=True)
-    appraisals = AppraisalSerializer(many=True, read_only=True)
+    educations = SUBRECORD_SERIALIZERS["education"](many=True, read_only=True)
+    resume_entries = SUBRECORD_SERIALIZERS["resume"](many=True, read_only=True)
+    posts = SUBRECORD_SERIALIZERS["posts"](many=True, read_only=True)
+    family = SUBRECORD_SERIALIZERS["family"](many=True, read_only=True)
+    rewards = SUBRECORD_SERIALIZERS["rewards"](many=True, read_only=True)
+    appraisals = SUBRECORD_SERIALIZERS["appraisals"](many=True, read_only=True)
 
     class Meta:
         model = Cadre

@@ -13,27 +13,17 @@ from personnel.api.views.auth import TokenObtainView
 from personnel.api.views.cadres import CadreViewSet
 from personnel.api.views.change_requests import ChangeRequestViewSet
 from personnel.api.views.codes import CodeViewSet
-from personnel.api.views.subrecords import (
-    AppraisalViewSet,
-    EducationViewSet,
-    FamilyMemberViewSet,
-    PostHeldViewSet,
-    ResumeEntryViewSet,
-    RewardPunishmentViewSet,
-)
+from personnel.api.views.subrecords import SUBRECORD_VIEWSETS
 from personnel.api.views.units import UnitViewSet
+from personnel.subrecords import KINDS as SUBRECORD_KINDS
 
 CADRE = r"cadres/(?P<cadre_pk>[0-9]+)"
 
 # (prefix, viewset, basename) for the router.
 ROUTES: list[tuple[str, Any, str]] = [
     ("cadres", CadreViewSet, "cadre"),
-    (f"{CADRE}/educations", EducationViewSet, "education"),
-    (f"{CADRE}/resume-entries", ResumeEntryViewSet, "resumeentry"),
-    (f"{CADRE}/posts", PostHeldViewSet, "postheld"),
-    (f"{CADRE}/family-members", FamilyMemberViewSet, "familymember"),
-    (f"{CADRE}/rewards-punishments", RewardPunishmentViewSet, "rewardpunishment"),
-    (f"{CADRE}/appraisals", AppraisalViewSet, "appraisal"),
+    # One nested route per declared kind of sub-record (personnel.subrecords).
+    *((f"{CADRE}/{kind.api_path}", SUBRECORD_VIEWSETS[kind.slug], kind.basename) for kind in SUBRECORD_KINDS),
     ("units", UnitViewSet, "unit"),
     ("codes", CodeViewSet, "code"),
     ("change-requests", ChangeRequestViewSet, "changerequest"),

@@ -21,7 +21,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.views import browser_login_required
 from personnel import record_selectors, services
 from personnel.access import cadre_for_actor
-from personnel.forms import SUBRECORD_KINDS, AgeReferenceForm, CadreForm, CodeOptions, record_json
+from personnel.forms import (
+    SUBRECORD_KINDS,
+    AgeReferenceForm,
+    CadreForm,
+    CodeOptions,
+    record_json,
+    subrecord_formset,
+)
 from personnel.models import Cadre
 
 TABS = (
@@ -200,7 +207,7 @@ def cadre_subrecords_edit(request: HttpRequest, cadre_id: int, kind: str) -> Htt
     cadre, mode = _editable_cadre(request, cadre_id)
     if mode != "direct":
         raise PermissionDenied("学历、简历、家庭成员等记录由组织部维护；如需更正，请联系组织部。")
-    formset_class = spec.formset_class()
+    formset_class = subrecord_formset(spec)
     queryset = spec.model._default_manager.filter(cadre=cadre)
     form_kwargs = {"code_options": CodeOptions(), "actor": actor}
     status = 200
@@ -287,4 +294,4 @@ def _detail_url(cadre: Cadre) -> str:
 
 
 def _tab_for(kind: str) -> str:
-    return {"education": "basic", "appraisals": "rewards"}.get(kind, kind)
+    return SUBRECORD_KINDS[kind].page_tab

@@ -23,16 +23,10 @@ from personnel import services
 from personnel.access import cadre_for_actor, ensure_can_write_cadre
 from personnel.api.concurrency import current_version, etag_for, expected_version
 from personnel.api.selectors import subrecord_of, subrecords_of
-from personnel.api.serializers import (
-    AppraisalSerializer,
-    EducationSerializer,
-    FamilyMemberSerializer,
-    PostHeldSerializer,
-    ResumeEntrySerializer,
-    RewardPunishmentSerializer,
-)
+from personnel.api.serializers import SUBRECORD_SERIALIZERS
 from personnel.api.views.cadres import ERROR_RESPONSES, ETAG, PRECONDITION_RESPONSES
-from personnel.models import Appraisal, Cadre, Education, FamilyMember, PostHeld, ResumeEntry, RewardPunishment
+from personnel.models import Cadre
+from personnel.subrecords import KINDS, SubrecordKind
 
 CADRE_PK = OpenApiParameter("cadre_pk", int, OpenApiParameter.PATH, description="干部 id")
 IF_MATCH = OpenApiParameter(
@@ -155,43 +149,19 @@ def _schema_view(viewset: type[V], label: str) -> type[V]:
     return decorated
 
 
-@documented("学历学位")
-class EducationViewSet(SubrecordViewSet):
-    model = Education
-    queryset = Education.objects.none()
-    serializer_class = EducationSerializer
+def _viewset_for(kind: SubrecordKind) -> type[SubrecordViewSet]:
+    viewset = type(
+        f"{kind.model.__name__}ViewSet",
+        (SubrecordViewSet,),
+        {
+            "model": kind.model,
+            "queryset": kind.model._default_manager.none(),
+            "serializer_class": SUBRECORD_SERIALIZERS[kind.slug],
+            "__module__": __name__,
+        },
+    )
+    return documented(kind.api_label)(viewset)
 
 
-@documented("简历")
-class ResumeEntryViewSet(SubrecordViewSet):
-    model = ResumeEntry
-    queryset = ResumeEntry.objects.none()
-    serializer_class = ResumeEntrySerializer
-
-
-@documented("任职记录")
-class PostHeldViewSet(SubrecordViewSet):
-    model = PostHeld
-    queryset = PostHeld.objects.none()
-    serializer_class = PostHeldSerializer
-
-
-@documented("家庭成员及社会关系")
-class FamilyMemberViewSet(SubrecordViewSet):
-    model = FamilyMember
-    queryset = FamilyMember.objects.none()
-    serializer_class = FamilyMemberSerializer
-
-
-@documented("奖惩记录")
-class RewardPunishmentViewSet(SubrecordViewSet):
-    model = RewardPunishment
-    queryset = RewardPunishment.objects.none()
-    serializer_class = RewardPunishmentSerializer
-
-
-@documented("年度考核")
-class AppraisalViewSet(SubrecordViewSet):
-    model = Appraisal
-    queryset = Appraisal.objects.none()
-    serializer_class = AppraisalSerializer
+# One viewset per declared kind (personnel.subrecords), by slug.
+SUBRECORD_VIEWSETS: dict[str, type[SubrecordViewSet]] = {kind.slug: _viewset_for(kind) for kind in KINDS}
