@@ -5,16 +5,12 @@ differ (``interchange.diff``) are written."""
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from core.history import history_context
 from interchange.cells import EDUCATION_KINDS, education_cell
@@ -35,6 +31,7 @@ from interchange.parsed import (
 )
 from personnel import rules
 from personnel.access import require_write
+from personnel.bulk import CadreWrite, cadres_write
 from personnel.dates import PartialDate
 from personnel.models import (
     Appraisal,
@@ -42,7 +39,6 @@ from personnel.models import (
     Code,
     Education,
     FamilyMember,
-    Photo,
     ResumeEntry,
     Unit,
 )
@@ -322,66 +318,34 @@ def apply_records(*, actor: Actor, unit: Unit, items: Iterable[tuple[ParsedRecor
     carry is kept), the version is bumped once per changed cadre, nothing
     is written for a record that does not differ. Every record is checked
     before anything is written (RecordsInvalid with every problem); the
-    history triggers write their rows as for single writes."""
+    history triggers write their rows as for single writes. The writing is
+    personnel's (``personnel.bulk.cadres_write``); this plans it."""
     plans = plan_records(unit=unit, items=items)
-    if not plans:
-        return []
-    for unit_to_write in {unit if p.created else p.cadre.unit for p in plans}:
-        require_write(actor, unit_to_write)
-    created = [p for p in plans if p.created]
-    updated = [p for p in plans if not p.created]
-    now = timezone.now()
-    Cadre.objects.bulk_create([p.cadre for p in created])
-    if updated:
-        fields = {"name_pinyin", "name_initials", "version", "updated_at", "id_number", "name"}
-        for p in updated:
-            fields.update(name for key in p.keys & set(SPEC_FIELDS) for name in SPEC_FIELDS[key])
-            p.cadre.version += 1
-            p.cadre.updated_at = now
-        Cadre.objects.bulk_update([p.cadre for p in updated], sorted(fields))
-    # Replace what changed on stored cadres: the shown education rows, whole lists.
-    drop_education: list[int] = []
-    unset_highest: list[Q] = []
-    for p in updated:
-        if p.education_kinds:
-            existing = list(p.cadre.educations.all())
-            for kind in p.education_kinds:
-                drop_education.extend(_shown_education_ids(existing, kind))
-                unset_highest.append(Q(cadre=p.cadre, kind=kind))
-    if drop_education:
-        Education.objects.filter(pk__in=drop_education).delete()
-    if unset_highest:
-        # The form's row is the highest: the entries it does not show stay, below it.
-        Education.objects.filter(reduce(operator.or_, unset_highest), is_highest=True).update(is_highest=False)
-    for key, model in (("resume", ResumeEntry), ("appraisals", Appraisal), ("family", FamilyMember)):
-        ids = [p.cadre.pk for p in updated if key in p.keys]
-        if ids:
-            model.objects.filter(cadre_id__in=ids).delete()
-    Education.objects.bulk_create([row for p in plans for row in p.educations])
-    ResumeEntry.objects.bulk_create([row for p in plans for row in p.resume])
-    Appraisal.objects.bulk_create([row for p in plans for row in p.appraisals])
-    FamilyMember.objects.bulk_create([row for p in plans for row in p.family])
-    photos_new: list[Photo] = []
-    photos_changed: list[Photo] = []
-    for p in plans:
-        if "photo" not in p.keys or p.record.photo is None:
-            continue
-        content_type = p.record.photo_content_type or "image/jpeg"
-        current = None
-        if not p.created:
-            try:
-                current = p.cadre.photo
-            except Photo.DoesNotExist:
-                current = None
-        if current is None:
-            photos_new.append(Photo(cadre=p.cadre, data=p.record.photo, content_type=content_type))
-        else:
-            current.data, current.content_type = p.record.photo, content_type
-            photos_changed.append(current)
-    Photo.objects.bulk_create(photos_new)
-    if photos_changed:
-        Photo.objects.bulk_update(photos_changed, ["data", "content_type"])
-    return [p.cadre for p in plans]
+    return cadres_write(actor=actor, unit=unit, writes=[_write_of(p) for p in plans])
+
+
+# The sub-record lists a record replaces as wholes when they differ.
+_LISTS = (("resume", ResumeEntry), ("appraisals", Appraisal), ("family", FamilyMember))
+
+
+def _write_of(planned: _Planned) -> CadreWrite:
+    """What personnel's batched write needs of a plan: the changed cadre
+    fields, the stored education rows the form's rows replace, the lists
+    replaced as wholes and their new rows, the photo."""
+    write = CadreWrite(cadre=planned.cadre, created=planned.created, educations=planned.educations)
+    if not planned.created:
+        write.fields = {name for key in planned.keys & set(SPEC_FIELDS) for name in SPEC_FIELDS[key]}
+        if planned.education_kinds:
+            existing = list(planned.cadre.educations.all())
+            for kind in planned.education_kinds:
+                write.drop_educations.extend(_shown_education_ids(existing, kind))
+            write.demote_kinds = list(planned.education_kinds)
+        write.replaced = {model for key, model in _LISTS if key in planned.keys}
+    write.rows = [*planned.resume, *planned.appraisals, *planned.family]
+    if "photo" in planned.keys and planned.record.photo is not None:
+        write.photo = planned.record.photo
+        write.photo_content_type = planned.record.photo_content_type or "image/jpeg"
+    return write
 
 
 @transaction.atomic

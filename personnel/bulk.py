@@ -1,7 +1,11 @@
-"""Many cadres written at once, set-based: the roster import's write.
+"""Many cadres written at once: the imports' writes.
 
-The rows to write are staged by the caller (imports stages one row per
-person of a roster) and given here as two querysets over the staging model:
+``cadres_write`` writes whole records (a cadre with its sub-records, as the
+form-file import builds them) in a fixed number of statements;
+``cadres_import_staged`` writes a roster's staged rows, set-based.
+
+For a roster, the rows to write are staged by the caller (imports stages
+one row per person of a roster) and given here as two querysets over the staging model:
 the new people and the changed ones. Each staged row has ``data`` (JSON: the
 cadre's columns by column name, plus ``edu``: education operations by kind),
 ``id_number``, and for a changed person ``cadre`` and ``cadre_version`` (the
@@ -17,18 +21,22 @@ table, under the caller's history context.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.access import scope_of
 from core.history import history_context
-from personnel.models import Cadre, Education, Unit
+from personnel.access import require_write
+from personnel.models import Appraisal, Cadre, Education, FamilyMember, Photo, ResumeEntry, Unit
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -237,3 +245,92 @@ def cadres_import_staged(
     if counts["inserted"] != expected_new or counts["updated"] != expected_changed:
         raise StagedRecordsStale()
     return BulkCounts(**counts)
+
+
+# --- form records: many cadres with their sub-records -------------------------------------
+
+
+@dataclass
+class CadreWrite:
+    """One cadre's part of a batched write of whole records (the form-file
+    import), built but not saved by the caller: a new cadre, or a stored one
+    (loaded with its educations and photo, and locked, by the caller) with
+    its changed values set. The sub-record rows given replace what they
+    stand for; everything else the cadre has is kept."""
+
+    cadre: Cadre
+    created: bool
+    fields: set[str] = dataclass_field(default_factory=set)  # the Cadre fields changed (a stored cadre)
+    educations: list[Education] = dataclass_field(default_factory=list)  # rows to add
+    drop_educations: list[int] = dataclass_field(default_factory=list)  # stored rows they replace
+    demote_kinds: list[str] = dataclass_field(default_factory=list)  # kinds whose kept rows stop being the highest
+    replaced: set[type[models.Model]] = dataclass_field(default_factory=set)  # lists replaced as wholes
+    rows: list[models.Model] = dataclass_field(default_factory=list)  # their new rows (ResumeEntry, Appraisal …)
+    photo: bytes | None = None
+    photo_content_type: str = "image/jpeg"
+
+
+_REPLACEABLE = (ResumeEntry, Appraisal, FamilyMember)
+# Always saved for a stored cadre: derived from the name and the ID number.
+_ALWAYS = {"name", "name_pinyin", "name_initials", "id_number", "version", "updated_at"}
+
+
+@transaction.atomic
+def cadres_write(*, actor: Actor, unit: Unit, writes: list[CadreWrite]) -> list[Cadre]:
+    """Write many whole records in a fixed number of statements: new cadres
+    into ``unit``, stored ones brought in line, each stored cadre's version
+    bumped once. The caller has checked every row (this writes, it does not
+    validate) and provides the history context; ``actor`` must be allowed
+    to write every unit touched (an import's background commit acts as
+    SYSTEM, having checked the import's own scope rule). History rows are
+    written by the triggers."""
+    if not writes:
+        return []
+    for unit_to_write in {unit if w.created else w.cadre.unit for w in writes}:
+        require_write(actor, unit_to_write)
+    created = [w for w in writes if w.created]
+    updated = [w for w in writes if not w.created]
+    Cadre.objects.bulk_create([w.cadre for w in created])
+    if updated:
+        now = timezone.now()
+        names = set(_ALWAYS)
+        for w in updated:
+            names |= w.fields
+            w.cadre.version += 1
+            w.cadre.updated_at = now
+        Cadre.objects.bulk_update([w.cadre for w in updated], sorted(names))
+    drop = [pk for w in updated for pk in w.drop_educations]
+    if drop:
+        Education.objects.filter(pk__in=drop).delete()
+    demote = [Q(cadre=w.cadre, kind=kind) for w in updated for kind in w.demote_kinds]
+    if demote:
+        # The new rows are the highest: the entries kept stay, below them.
+        Education.objects.filter(reduce(operator.or_, demote), is_highest=True).update(is_highest=False)
+    for model in _REPLACEABLE:
+        ids = [w.cadre.pk for w in updated if model in w.replaced]
+        if ids:
+            model._default_manager.filter(cadre_id__in=ids).delete()
+    Education.objects.bulk_create([row for w in writes for row in w.educations])
+    for model in _REPLACEABLE:
+        new_rows: list[Any] = [row for w in writes for row in w.rows if isinstance(row, model)]
+        model._default_manager.bulk_create(new_rows)
+    photos_new: list[Photo] = []
+    photos_changed: list[Photo] = []
+    for w in writes:
+        if w.photo is None:
+            continue
+        current = None
+        if not w.created:
+            try:
+                current = w.cadre.photo
+            except Photo.DoesNotExist:
+                current = None
+        if current is None:
+            photos_new.append(Photo(cadre=w.cadre, data=w.photo, content_type=w.photo_content_type))
+        else:
+            current.data, current.content_type = w.photo, w.photo_content_type
+            photos_changed.append(current)
+    Photo.objects.bulk_create(photos_new)
+    if photos_changed:
+        Photo.objects.bulk_update(photos_changed, ["data", "content_type"])
+    return [w.cadre for w in writes]
