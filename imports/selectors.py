@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.access import path_q, scope_of
 from imports.models import ExportJob, ImportJob
-from personnel.models import Code, Education
+from personnel import facts
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -46,21 +45,11 @@ def export_for_actor(actor: Actor, job_id: Any) -> ExportJob:
         raise Http404("未找到该导出任务") from None
 
 
-def roster_educations(cadre_ids: list[int]) -> dict[int, dict[str, tuple[int, int | None, int | None, str]]]:
+def roster_educations(cadre_ids: list[int]) -> dict[int, dict[str, tuple[int | None, int | None, int | None, str]]]:
     """The education a roster shows for each cadre and kind (full-time,
-    in-service): the one flagged highest, else the highest ZB64 level —
-    as (row id, education id, degree id, school and major). One query."""
-    result: dict[int, dict[str, tuple[int, int | None, int | None, str]]] = {}
-    if not cadre_ids:
-        return result
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT ON (e.cadre_id, e.kind) e.cadre_id, e.kind, e.id, e.education_id, e.degree_id, "  # noqa: S608
-            f"e.school || e.major FROM {Education._meta.db_table} e "
-            f"LEFT JOIN {Code._meta.db_table} k ON k.id = e.education_id WHERE e.cadre_id = ANY(%s::bigint[]) "
-            "ORDER BY e.cadre_id, e.kind, e.is_highest DESC, COALESCE(k.sort_order, 9999), e.sort_order, e.id",
-            [cadre_ids],
-        )
-        for cadre_id, kind, pk, education_id, degree_id, school in cursor.fetchall():
-            result.setdefault(cadre_id, {})[kind] = (pk, education_id, degree_id, school)
-    return result
+    in-service), as personnel.facts defines it for every page and file:
+    (row id, education id, degree id, 毕业院校系及专业). One query."""
+    return {
+        cadre_id: {kind: (edu.row_id, edu.education_id, edu.degree_id, edu.school) for kind, edu in by_kind.items()}
+        for cadre_id, by_kind in facts.educations_for(cadre_ids).items()
+    }

@@ -115,7 +115,7 @@ class Stored:
     unit_id: int
     unit_path: str
     values: dict[str, Any]
-    educations: dict[str, tuple[int, int | None, int | None, str]]  # kind → (row id, education, degree, school)
+    educations: dict[str, tuple[int | None, int | None, int | None, str]]  # kind → (row id, education, degree, school)
 
 
 class RosterValidator:

@@ -13,7 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 
 from core.history import history_context
-from interchange.cells import EDUCATION_KINDS, education_cell
+from interchange.cells import EDUCATION_KINDS, education_cell, education_rows
 from interchange.diff import SPEC_FIELDS, diff_records
 from interchange.from_cadre import (
     cadres_with_records,
@@ -22,17 +22,16 @@ from interchange.from_cadre import (
 )
 from interchange.parsed import (
     APPRAISAL_KEYS,
-    CPC_CODES,
     EDUCATION_KEYS,
     FAMILY_KEYS,
-    NOT_A_PARTY_NAME,
     RESUME_KEYS,
     ParsedRecord,
 )
-from personnel import rules
+from personnel import facts, rules
 from personnel.access import require_write
 from personnel.bulk import CadreWrite, cadres_write
 from personnel.dates import PartialDate
+from personnel.facts import CPC_CODES, NOT_A_PARTY_NAME
 from personnel.models import (
     Appraisal,
     Cadre,
@@ -99,24 +98,10 @@ def _build(model: type[Any], cadre: Cadre, rows: list[dict[str, Any]], keys: Ite
 
 
 def _shown_education_ids(existing: list[Education], kind: str) -> list[int]:
-    """The stored entries the form's row of this kind is made of."""
-    dicts = [{**values_of(e, EDUCATION_KEYS), "pk": e.pk} for e in existing]
-    rows = [d for d in dicts if d["kind"] == kind]
-    if not rows:
-        return []
-    primary = next((d for d in rows if d.get("is_highest")), None)
-    if primary is None:
-        with_education = [d for d in rows if d.get("education") is not None]
-        primary = with_education[-1] if with_education else rows[-1]
-    shown = [primary["pk"]]
-    if primary.get("degree") is None:
-        degree_row = next(
-            (d for d in rows if d is not primary and d.get("education") is None and d.get("degree") is not None),
-            None,
-        )
-        if degree_row is not None:
-            shown.append(degree_row["pk"])
-    return shown
+    """The stored entries the form's row of this kind is made of (personnel.facts)."""
+    rows = education_rows([{**values_of(e, EDUCATION_KEYS), "pk": e.pk} for e in existing])
+    shown = facts.shown_education(rows, kind)
+    return [pk for pk in shown.row_ids if pk is not None] if shown is not None else []
 
 
 # --- writing many -----------------------------------------------------------------------------

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from interchange import texts
-from interchange.parsed import NOT_A_PARTY_NAME, ParsedRecord
+from interchange.parsed import ParsedRecord
+from personnel import facts
 from personnel.dates import PartialDate
 from personnel.models import (
     Code,
@@ -27,8 +28,7 @@ def date_text(value: PartialDate | None) -> str:
 
 def school_text(entry: dict[str, Any]) -> str:
     """毕业院校系及专业 of one education row, as the form prints it."""
-    school, major = entry.get("school") or "", entry.get("major") or ""
-    return f"{school}{major}" if major and major not in school else school
+    return facts.school_text(entry.get("school") or "", entry.get("major") or "")
 
 
 @dataclass(frozen=True)
@@ -45,32 +45,35 @@ class EducationCell:
         return not (self.education or self.degree or self.school or self.degree_school)
 
 
+def education_rows(educations: list[dict[str, Any]]) -> list[facts.EducationRow]:
+    """A record's education dicts as the plain rows of personnel.facts (the
+    stored entry's id under ``pk`` when there is one)."""
+    rows = []
+    for entry in educations:
+        education, degree = entry.get("education"), entry.get("degree")
+        rows.append(
+            facts.EducationRow(
+                kind=str(entry.get("kind") or ""),
+                education=code_name(education),
+                level=education.sort_order if education is not None else None,
+                degree=code_name(degree),
+                school=str(entry.get("school") or ""),
+                major=str(entry.get("major") or ""),
+                is_highest=bool(entry.get("is_highest")),
+                sort_order=int(entry.get("sort_order") or 0),
+                id=entry.get("pk"),
+            )
+        )
+    return rows
+
+
 def education_cell(educations: list[dict[str, Any]], kind: str) -> EducationCell:
-    """The row the form shows for one kind of education: the highest (else
-    the last) entry; when it has no degree, a degree-only entry of the same
-    kind supplies 学位 and its own school."""
-    rows = [e for e in educations if e.get("kind") == kind]
-    if not rows:
+    """The row the form shows for one kind of education, as personnel.facts
+    defines it for every page and file."""
+    shown = facts.shown_education(education_rows(educations), kind)
+    if shown is None:
         return EducationCell("", "", "", "")
-    primary = next((e for e in rows if e.get("is_highest")), None)
-    if primary is None:
-        with_education = [e for e in rows if e.get("education") is not None]
-        primary = with_education[-1] if with_education else rows[-1]
-    school = school_text(primary)
-    if primary.get("degree") is not None:
-        return EducationCell(code_name(primary.get("education")), code_name(primary["degree"]), school, "")
-    degree_row = next(
-        (e for e in rows if e is not primary and e.get("education") is None and e.get("degree") is not None), None
-    )
-    if degree_row is None:
-        return EducationCell(code_name(primary.get("education")), "", school, "")
-    degree_school = school_text(degree_row)
-    return EducationCell(
-        code_name(primary.get("education")),
-        code_name(degree_row["degree"]),
-        school,
-        degree_school if degree_school != school else "",
-    )
+    return EducationCell(shown.education, shown.degree, shown.school, shown.degree_school)
 
 
 EDUCATION_KINDS = ((EducationKind.FULL_TIME.value, "全日制教育"), (EducationKind.IN_SERVICE.value, "在职教育"))
@@ -88,19 +91,28 @@ def education_lines(record: ParsedRecord) -> list[str]:
     return lines
 
 
-def party_name(record: ParsedRecord) -> str:
+def party_join(record: ParsedRecord) -> facts.PartyJoin:
     status = record.cadre.get("political_status")
-    if status is not None and status.code not in NOT_A_PARTY_NAME:
-        return str(status.name)
-    return ""
+    joined = record.cadre.get("party_join_date")
+    return facts.party_join(
+        join_date=joined.value if joined is not None else None,
+        status_code=status.code if status is not None else None,
+        status_name=status.name if status is not None else None,
+    )
+
+
+def party_name(record: ParsedRecord) -> str:
+    return party_join(record).party_name
 
 
 def party_text(record: ParsedRecord) -> str:
-    """入党时间 as the form prints it: the year-month, or the party's name."""
-    parts = [date_text(record.cadre.get("party_join_date"))] if record.cadre.get("party_join_date") else []
-    if party_name(record):
-        parts.append(party_name(record))
-    return "；".join(parts)
+    """入党时间 as the form prints it (personnel.facts): the year-month, the
+    party's name, or both."""
+    return party_join(record).text()
+
+
+def current_post_text(record: ParsedRecord) -> str:
+    return str(record.cadre.get("current_post") or "")
 
 
 def health_text(record: ParsedRecord) -> str:

@@ -15,29 +15,24 @@ from interchange.cells import (
     EDUCATION_KINDS,
     EducationCell,
     code_name,
+    current_post_text,
     date_text,
     education_cell,
     family_political_text,
     family_relation_text,
     family_unit_text,
     health_text,
-    party_name,
+    party_text,
     rewards_text,
     tech_title_text,
 )
 from interchange.parsed import ParsedRecord
-from personnel import rules
+from personnel import facts
 from personnel.dates import PartialDate
 from personnel.models import Sex
 
 # The form has room for this many family rows; fewer are padded with blank rows.
 FAMILY_ROWS = 7
-
-
-@dataclass(frozen=True)
-class ResumeLine:
-    span: str  # 2015.09--2018.03
-    text: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ class FormSheet:
     current_post: str
     proposed_post: str
     proposed_removal: str
-    resume: list[ResumeLine]
+    resume: list[facts.ResumeLine]
     rewards: str
     appraisals: str
     reason: str
@@ -87,10 +82,6 @@ class FormSheet:
         return len(self.family) + len(self.blank_family_rows) + 1
 
 
-def _month_text(value: datetime.date | None) -> str:
-    return f"{value:%Y.%m}" if value else ""
-
-
 def _value(partial: PartialDate | None) -> datetime.date | None:
     return partial.value if partial is not None else None
 
@@ -102,13 +93,13 @@ def form_sheet(record: ParsedRecord, *, reference: datetime.date | None = None) 
     age_reference = p.get("age_reference")
     when = age_reference.value if age_reference is not None else (reference or timezone.localdate())
     birth = c.get("birth_date")
-    age = f"（{rules.age_at(birth.value, when)}岁）" if birth is not None else ""
+    age = f"（{facts.age_at(birth.value, when)}岁）" if birth is not None else ""
     cells = {kind: education_cell(record.educations, kind) for kind, _label in EDUCATION_KINDS}
     family = []
     for member in record.family:
         member_birth = member.get("birth_date")
         member_age = (
-            str(rules.age_at(member_birth.value, when))
+            str(facts.age_at(member_birth.value, when))
             if member_birth is not None and not member.get("is_deceased")
             else ""
         )
@@ -122,28 +113,30 @@ def form_sheet(record: ParsedRecord, *, reference: datetime.date | None = None) 
             )
         )
     resume = [
-        ResumeLine(
-            span=f"{entry['start_date']}--{entry['end_date'] or ''}",
-            text=f"{entry['content']}（其间：{entry['note']}）" if entry.get("note") else str(entry["content"]),
+        facts.resume_line(
+            start_date=entry["start_date"].value,
+            end_date=entry["end_date"].value if entry.get("end_date") else None,
+            content=str(entry["content"]),
+            note=str(entry.get("note") or ""),
         )
         for entry in record.resume
     ]
     return FormSheet(
         name=str(c.get("name") or ""),
         sex={Sex.MALE.value: "男", Sex.FEMALE.value: "女"}.get(str(c.get("sex") or ""), ""),
-        birth=_month_text(_value(birth)),
+        birth=facts.year_month(_value(birth)),
         age=age,
         ethnicity=code_name(c.get("ethnicity")),
         native_place=str(c.get("native_place") or ""),
         birthplace=str(c.get("birthplace") or ""),
-        party="；".join(part for part in (_month_text(_value(c.get("party_join_date"))), party_name(record)) if part),
-        work_start=_month_text(_value(c.get("work_start_date"))),
+        party=party_text(record),
+        work_start=facts.year_month(_value(c.get("work_start_date"))),
         health=health_text(record),
         tech_title=tech_title_text(record),
         expertise=str(c.get("expertise") or ""),
         full_time=cells["full_time"],
         in_service=cells["in_service"],
-        current_post=str(c.get("current_post") or ""),
+        current_post=current_post_text(record),
         proposed_post=str(p.get("proposed_post") or ""),
         proposed_removal=str(p.get("proposed_removal") or ""),
         resume=resume,
@@ -152,7 +145,7 @@ def form_sheet(record: ParsedRecord, *, reference: datetime.date | None = None) 
         reason=str(p.get("reason") or ""),
         family=family,
         reporting_unit=str(p.get("reporting_unit") or ""),
-        age_reference=_month_text(age_reference.value) if age_reference else "",
+        age_reference=facts.year_month(age_reference.value) if age_reference else "",
         filled_by=str(p.get("filled_by") or ""),
         filled_at=date_text(p.get("filled_at")),
         id_number=str(c.get("id_number") or ""),

@@ -19,12 +19,14 @@ from interchange.parsed import (
     ParsedRecord,
     partial,
 )
+from personnel import facts
 from personnel.models import (
     Appraisal,
     Cadre,
     Education,
     FamilyMember,
     Photo,
+    PostHeld,
     ResumeEntry,
     RewardPunishment,
 )
@@ -52,12 +54,22 @@ def cadres_with_records(queryset: QuerySet[Cadre]) -> QuerySet[Cadre]:
         ),
         Prefetch("appraisals", queryset=Appraisal.objects.order_by("year")),
         Prefetch("rewards", queryset=RewardPunishment.objects.order_by("date", "id")),
+        # 现任职务 falls back to the posts held now (personnel.facts.current_post_text).
+        Prefetch(
+            "posts",
+            queryset=PostHeld.objects.filter(end_date__isnull=True).select_related("unit"),
+            to_attr="posts_held_now",
+        ),
     )
 
 
 def record_from_loaded(cadre: Cadre) -> ParsedRecord:
     """A cadre loaded through ``cadres_with_records`` as a ParsedRecord."""
     record = ParsedRecord(source=f"cadre:{cadre.pk}", cadre=values_of(cadre, CADRE_KEYS))
+    held = getattr(cadre, "posts_held_now", ())
+    record.cadre["current_post"] = facts.current_post_text(
+        cadre.current_post, ((p.unit_name or str(p.unit or ""), p.title) for p in held)
+    )
     record.educations = [values_of(e, EDUCATION_KEYS) for e in cadre.educations.all()]
     record.resume = [values_of(e, RESUME_KEYS) for e in cadre.resume_entries.all()]
     record.family = [values_of(m, FAMILY_KEYS) for m in cadre.family.all()]
@@ -74,7 +86,7 @@ def record_from_loaded(cadre: Cadre) -> ParsedRecord:
 
 
 def record_from_cadre(cadre: Cadre) -> ParsedRecord:
-    """A stored cadre with its sub-records, in seven queries. ``cadre`` must
+    """A stored cadre with its sub-records, in eight queries. ``cadre`` must
     come from a scoped read (accounts.access)."""
     return record_from_loaded(cadres_with_records(Cadre.objects.filter(pk=cadre.pk)).get())
 

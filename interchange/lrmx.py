@@ -23,10 +23,12 @@ from interchange.cells import (
     EDUCATION_KINDS,
     age_limit_code,
     code_name,
+    current_post_text,
     education_cell,
     family_political_text,
     family_relation_text,
     family_unit_text,
+    party_join,
     rewards_text,
     tech_title_text,
 )
@@ -161,9 +163,7 @@ def lrmx_cells(record: ParsedRecord) -> dict[str, str]:
     cells["MinZu"] = code_name(c.get("ethnicity"))
     cells["JiGuan"] = str(c.get("native_place") or "")
     cells["ChuShengDi"] = str(c.get("birthplace") or "")
-    status = c.get("political_status")
-    party = status.name if status is not None and status.code not in ("01", "02", "03", "13") else ""
-    cells["RuDangShiJian"] = texts.party_cell_text(c.get("party_join_date"), party)
+    cells["RuDangShiJian"] = party_join(record).text("%Y%m")
     cells["CanJiaGongZuoShiJian"] = month_of(c.get("work_start_date"))
     cells["JianKangZhuangKuang"] = str(c.get("health_text") or code_name(c.get("health")))
     cells["ZhuanYeJiShuZhiWu"] = tech_title_text(record)
@@ -174,7 +174,7 @@ def lrmx_cells(record: ParsedRecord) -> dict[str, str]:
         cells[f"{prefix}_XueWei"] = cell.degree
         cells[f"{prefix}_XueLi_BiYeYuanXiaoXi"] = cell.school
         cells[f"{prefix}_XueWei_BiYeYuanXiaoXi"] = cell.degree_school
-    cells["XianRenZhiWu"] = str(c.get("current_post") or "")
+    cells["XianRenZhiWu"] = current_post_text(record)
     p = record.proposed
     cells["NiRenZhiWu"] = str(p.get("proposed_post") or "")
     cells["NiMianZhiWu"] = str(p.get("proposed_removal") or "")

@@ -27,12 +27,7 @@ from personnel.models import (
 )
 
 SEX_LABELS = {Sex.MALE.value: "男", Sex.FEMALE.value: "女"}
-# GB4762: the communist party (01 member, 02 probationary), the Youth League
-# and the masses. Every other status is a party whose name the form's 入党时间
-# cell shows (民盟, 九三 …).
-NOT_A_PARTY_NAME = frozenset({"01", "02", "03", "13"})
 CPC_MEMBER = "01"
-CPC_CODES = frozenset({"01", "02"})
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,11 @@ from typing import Any
 from django.conf import settings
 
 from interchange import texts
-from interchange.cells import age_limit_code
 from interchange.codes import CodeBook
 from interchange.parsed import ParsedRecord
-from personnel import rules
+from personnel import facts, rules
 from personnel.dates import DateParseError, PartialDate, Precision, parse_date
 from personnel.models import CodeTable, EducationKind, Sex
-from personnel.policy import retirement_policy
 
 # The form's cells in the order of the national form (DOMAIN.md 3), with
 # their labels. The LRMX writer writes exactly these, in this order.
@@ -376,19 +374,20 @@ def _check_retirement_month(b: Builder) -> None:
 
 
 def retirement_month_of(record: ParsedRecord) -> Any:
-    """The statutory retirement month (first of the month) of a record, by
-    the project's own rule: the age-limit code's base age, else the
-    retirement category, else the sex. None without a birth date or sex."""
+    """The statutory retirement month (first of the month) of a record, as
+    personnel.facts defines it for every page and file. None without a
+    birth date or sex."""
     birth = record.cadre.get("birth_date")
     sex = record.cadre.get("sex")
     if birth is None or sex not in SEXES.values():
         return None
-    category = record.cadre.get("retirement_category") or ("male" if sex == Sex.MALE.value else "female_cadre")
-    code = age_limit_code(record)
-    base = int(code) if code.isdigit() else None
-    if code == "-1":
-        return None
-    return rules.statutory_retirement_month(birth.value, retirement_policy(category, base_age_override=base))
+    code = record.cadre.get("age_limit")
+    return facts.retirement_month(
+        birth_date=birth.value,
+        sex=str(sex),
+        category=str(record.cadre.get("retirement_category") or ""),
+        age_limit_code=code.code if code is not None else None,
+    )
 
 
 def _photo(b: Builder, data: bytes) -> None:

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from personnel import facts
 from personnel.dates import DateParseError, PartialDate, Precision, parse_date
 from personnel.models import AppraisalGrade
 
@@ -108,12 +109,15 @@ def parse_resume(text: str) -> ResumeParse:
 
 
 def resume_line(entry: dict[str, Any]) -> str:
-    """One entry as the form writes it: ``2015.09--2018.03  某职务（其间：…）``."""
+    """One entry as the form writes it (personnel.facts):
+    ``2015.09--2018.03  某职务（其间：…）``."""
     end = entry.get("end_date")
-    text = entry.get("content", "")
-    if entry.get("note"):
-        text = f"{text}（其间：{entry['note']}）"
-    return f"{entry['start_date']}--{end if end else ''}  {text}"
+    return facts.resume_line(
+        start_date=entry["start_date"].value,
+        end_date=end.value if end else None,
+        content=str(entry.get("content", "")),
+        note=str(entry.get("note") or ""),
+    ).line
 
 
 def resume_text(entries: list[dict[str, Any]]) -> str:
@@ -207,10 +211,8 @@ def parse_party_cell(text: str) -> PartyCell:
 
 
 def party_cell_text(date: PartialDate | None, party_name: str) -> str:
-    parts = [f"{date.value:%Y%m}"] if date else []
-    if party_name:
-        parts.append(party_name)
-    return "；".join(parts)
+    """The 入党时间 cell as LRMX carries it (``199506；民盟``)."""
+    return facts.PartyJoin(date.value if date else None, party_name).text("%Y%m")
 
 
 DECEASED_MARKERS = ("已去世", "去世", "已故", "病故", "已逝世")

@@ -17,12 +17,12 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, transaction
 
+from personnel import facts
 from personnel.models import Code
 
-# GB4762 codes of members of the Communist Party of China: 01 中共党员 and
-# 02 预备党员 (a probationary member already belongs to the Party). Every other
-# recorded political status counts as 党外.
-CPC_CODES = ("01", "02")
+# GB4762 codes of members of the Communist Party of China (personnel.facts):
+# every other recorded political status counts as 党外.
+CPC_CODES = tuple(sorted(facts.CPC_CODES))
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "codes.json"
 

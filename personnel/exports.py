@@ -23,7 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 
-from personnel.models import Cadre, Code, Education, EducationKind, Unit
+from personnel import facts
+from personnel.models import Cadre, Code, Unit
 
 if TYPE_CHECKING:
     from accounts.access import Scope
@@ -46,6 +47,7 @@ ROW_FIELDS = (
     "post_level",
     "rank",
     "current_post_date",
+    "party_join_date",
     "id_number",
     "retirement_category",
     "age_limit",
@@ -63,8 +65,9 @@ class RowContext:
     as_of: datetime.date
     scope: Scope
     codes: dict[int, str] = field(default_factory=dict)
+    code_values: dict[int, str] = field(default_factory=dict)  # id → the code itself (GB4762 01 …)
     units: dict[int, tuple[str, str]] = field(default_factory=dict)  # id → (name, path)
-    educations: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)  # cadre → (kind, name, rank)
+    educations: dict[int, dict[str, facts.ShownEducation]] = field(default_factory=dict)  # cadre → kind → shown
 
     def load(self, cadres: Iterable[Cadre], columns: Iterable[Column]) -> None:
         cadres = list(cadres)
@@ -74,22 +77,20 @@ class RowContext:
         }
         code_ids -= {None, *self.codes}
         if code_ids:
-            self.codes.update(Code.objects.filter(pk__in=code_ids).values_list("pk", "name"))
+            for pk, code, name in Code.objects.filter(pk__in=code_ids).values_list("pk", "code", "name"):
+                self.codes[pk], self.code_values[pk] = name, code
         unit_ids = {cadre.unit_id for cadre in cadres} - set(self.units)
         if unit_ids:
             units = Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name", "path")
             self.units.update((pk, (name, path)) for pk, name, path in units)
         if any(column.educations for column in columns):
-            ids = [cadre.pk for cadre in cadres]
-            self.educations = {pk: [] for pk in ids}
-            rows = Education.objects.filter(cadre_id__in=ids, education__isnull=False).values_list(
-                "cadre_id", "kind", "education__name", "education__sort_order"
-            )
-            for cadre_id, kind, name, rank in rows:
-                self.educations[cadre_id].append((kind, name, rank))
+            self.educations = facts.educations_for([cadre.pk for cadre in cadres])
 
     def code(self, code_id: int | None) -> str | None:
         return self.codes.get(code_id) if code_id is not None else None
+
+    def education(self, cadre: Cadre) -> dict[str, facts.ShownEducation]:
+        return self.educations.get(cadre.pk, {})
 
     def unit_name(self, cadre: Cadre) -> str | None:
         unit = self.units.get(cadre.unit_id)
@@ -127,7 +128,7 @@ class Column:
 
 def year_month(value: datetime.date | None) -> str | None:
     """A year-month the way the national form writes it: 1985.03."""
-    return f"{value:%Y.%m}" if value else None
+    return facts.year_month(value) or None
 
 
 def mask_id_number(number: str) -> str:
@@ -142,20 +143,20 @@ def _id_number(cadre: Cadre, ctx: RowContext) -> Value:
     return cadre.id_number if ctx.shows_full_id_number(cadre) else mask_id_number(cadre.id_number)
 
 
-def highest_education(entries: Iterable[tuple[str, str, int]]) -> str | None:
-    """The highest full-time 学历, and the in-service one when it is higher
-    (the roster convention: 大学，在职研究生). ``entries`` are (kind, ZB64
-    name, ZB64 sort order); the codes are ordered from the highest down."""
-    best: dict[str, tuple[str, int]] = {}
-    for kind, name, rank in entries:
-        if kind not in best or rank < best[kind][1]:
-            best[kind] = (name, rank)
-    full_time = best.get(EducationKind.FULL_TIME)
-    in_service = best.get(EducationKind.IN_SERVICE)
-    parts = [full_time[0]] if full_time else []
-    if in_service and (full_time is None or in_service[1] < full_time[1]):
-        parts.append(f"在职{in_service[0]}")
-    return "，".join(parts) or None
+def _education_text(kind: str) -> Callable[[Cadre, RowContext], Value]:
+    def read(cadre: Cadre, ctx: RowContext) -> Value:
+        shown = ctx.education(cadre).get(kind)
+        return (shown.text or None) if shown is not None else None
+
+    return read
+
+
+def _party(cadre: Cadre, ctx: RowContext) -> Value:
+    status = cadre.political_status_id
+    joined = facts.party_join(
+        join_date=cadre.party_join_date, status_code=ctx.code_values.get(status or 0), status_name=ctx.code(status)
+    )
+    return joined.text() or None
 
 
 def _code(attr: str) -> Callable[[Cadre, RowContext], Value]:
@@ -173,7 +174,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("name", "姓名", lambda c, ctx: c.name, ordering="name"),
     Column("sex", "性别", lambda c, ctx: c.get_sex_display()),
     Column("birth", "出生年月", lambda c, ctx: year_month(c.birth_date), ordering="birth_date"),
-    Column("age", "年龄", lambda c, ctx: c.age_at(ctx.as_of), ordering="-birth_date", numeric=True),
+    Column("age", "年龄", lambda c, ctx: facts.age_at(c.birth_date, ctx.as_of), ordering="-birth_date", numeric=True),
     _code_column("ethnicity", "民族", "ethnicity_id"),
     Column("native_place", "籍贯", lambda c, ctx: c.native_place or None),
     _code_column("political", "政治面貌", "political_status_id"),
@@ -187,7 +188,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "years_in_post",
         "任现职年限",
-        lambda c, ctx: c.years_in_post(ctx.as_of),
+        lambda c, ctx: facts.years_in_post(c.current_post_date, ctx.as_of),
         ordering="-current_post_date",
         numeric=True,
         default=False,
@@ -195,10 +196,13 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "education",
         "学历",
-        lambda c, ctx: highest_education(ctx.educations.get(c.pk, ())),
+        lambda c, ctx: facts.education_summary(ctx.education(c)) or None,
         wraps=True,
         educations=True,
     ),
+    Column("ft_education", "全日制学历学位", _education_text(facts.FULL_TIME), default=False, educations=True),
+    Column("is_education", "在职学历学位", _education_text(facts.IN_SERVICE), default=False, educations=True),
+    Column("party", "入党时间", _party, default=False, code_field="political_status_id"),
     Column("id_number", "公民身份号码", _id_number, default=False),
     # The personal retirement age (NLLB) is a code the rule needs, not a name.
     Column(

@@ -24,8 +24,7 @@ from django.db.models.functions import Reverse
 from django.utils import timezone
 
 from core.history import STATEMENT, track
-from personnel import rules
-from personnel.policy import retirement_policy
+from personnel import facts, rules
 
 
 class CodeTable(models.TextChoices):
@@ -272,19 +271,16 @@ class Cadre(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    # Computed values (DOMAIN.md 3): thin wrappers over the pure rules.
+    # Computed values (DOMAIN.md 3): thin wrappers over personnel.facts, the
+    # one definition every page, export and form uses.
     def age_at(self, when: datetime.date | None = None) -> int:
-        return rules.age_at(self.birth_date, when or timezone.localdate())
+        return facts.age_at(self.birth_date, when or timezone.localdate())
 
     def years_in_post(self, when: datetime.date | None = None) -> int | None:
-        if self.current_post_date is None:
-            return None
-        return rules.full_years_between(self.current_post_date, when or timezone.localdate())
+        return facts.years_in_post(self.current_post_date, when or timezone.localdate())
 
     def years_at_level(self, when: datetime.date | None = None) -> int | None:
-        if self.post_level_date is None:
-            return None
-        return rules.full_years_between(self.post_level_date, when or timezone.localdate())
+        return facts.years_since(self.post_level_date, when or timezone.localdate())
 
     @property
     def generation(self) -> str:
@@ -292,17 +288,14 @@ class Cadre(models.Model):
 
     @property
     def effective_retirement_category(self) -> str:
-        return self.retirement_category or (
-            RetirementCategory.MALE if self.sex == Sex.MALE else RetirementCategory.FEMALE_CADRE
-        )
+        return facts.retirement_category(sex=self.sex, category=self.retirement_category)
 
     def retirement_month(self) -> datetime.date:
-        base_override = None
-        if self.age_limit is not None and self.age_limit.code.isdigit():
-            base_override = int(self.age_limit.code)
-        return rules.statutory_retirement_month(
-            self.birth_date,
-            retirement_policy(self.effective_retirement_category, base_age_override=base_override),
+        return facts.retirement_month(
+            birth_date=self.birth_date,
+            sex=self.sex,
+            category=self.retirement_category,
+            age_limit_code=self.age_limit.code if self.age_limit is not None else None,
         )
 
 

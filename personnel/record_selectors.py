@@ -21,8 +21,9 @@ from django.utils import timezone
 
 from accounts.access import path_q, scope_of
 from accounts.models import Role, RoleAssignment, User
-from personnel import rules
+from personnel import facts, rules
 from personnel.access import cadres_visible_to
+from personnel.facts import ResumeLine
 from personnel.models import (
     Appraisal,
     Cadre,
@@ -108,21 +109,40 @@ class EducationCell:
 
     label: str
     degree_text: str  # 学历 and 学位, one per line
-    school_text: str  # 毕业院校系及专业
+    school_text: str  # 毕业院校系及专业 (the 学位's on a second line when it differs)
+
+
+def education_rows(educations: Iterable[Education]) -> list[facts.EducationRow]:
+    """Loaded education entries (with their codes) as the plain rows of
+    personnel.facts."""
+    return [
+        facts.EducationRow(
+            kind=e.kind,
+            education=e.education.name if e.education is not None else "",
+            level=e.education.sort_order if e.education is not None else None,
+            degree=e.degree.name if e.degree is not None else "",
+            school=e.school,
+            major=e.major,
+            is_highest=e.is_highest,
+            sort_order=e.sort_order,
+            id=e.pk,
+            education_id=e.education_id,
+            degree_id=e.degree_id,
+        )
+        for e in educations
+    ]
 
 
 def _education_cells(educations: Sequence[Education]) -> list[EducationCell]:
+    shown = facts.shown_educations(education_rows(educations))
     cells: list[EducationCell] = []
     for kind in (EducationKind.FULL_TIME, EducationKind.IN_SERVICE):
-        entries = [e for e in educations if e.kind == kind]
-        chosen = next((e for e in entries if e.is_highest), entries[-1] if entries else None)
-        if chosen is None:
+        cell = shown.get(kind.value)
+        if cell is None:
             cells.append(EducationCell(label=str(kind.label), degree_text="", school_text=""))
             continue
-        degree = "\n".join(str(part) for part in (chosen.education, chosen.degree) if part is not None)
-        school = chosen.school
-        if chosen.major and chosen.major not in chosen.school:
-            school = f"{chosen.school}{chosen.major}"
+        degree = "\n".join(part for part in (cell.education, cell.degree) if part)
+        school = "\n".join(part for part in (cell.school, cell.degree_school) if part)
         cells.append(EducationCell(label=str(kind.label), degree_text=degree, school_text=school))
     return cells
 
@@ -166,15 +186,14 @@ def cadre_facts(cadre: Cadre, *, reference: datetime.date | None = None) -> Cadr
     today = timezone.localdate()
     ref = reference or today
     retirement = cadre.retirement_month()
-    service = rules.full_years_between(cadre.work_start_date, today) if cadre.work_start_date is not None else None
     return CadreFacts(
         today=today,
         reference=ref,
-        age_now=cadre.age_at(today),
-        age_at_reference=cadre.age_at(ref),
-        years_in_post=cadre.years_in_post(today),
-        years_at_level=cadre.years_at_level(today),
-        years_of_service=service,
+        age_now=facts.age_at(cadre.birth_date, today),
+        age_at_reference=facts.age_at(cadre.birth_date, ref),
+        years_in_post=facts.years_in_post(cadre.current_post_date, today),
+        years_at_level=facts.years_since(cadre.post_level_date, today),
+        years_of_service=facts.years_since(cadre.work_start_date, today),
         generation=cadre.generation,
         retirement_month=retirement,
         months_to_retirement=rules.months_until(retirement, today),
@@ -189,6 +208,7 @@ class CadreSheet:
     facts: CadreFacts
     education_cells: list[EducationCell]
     resume: list[ResumeEntry]
+    resume_lines: list[ResumeLine]
     family: list[tuple[FamilyMember, int | None]]
     rewards: str
     appraisals: str
@@ -198,42 +218,41 @@ class CadreSheet:
     party_text: str
 
 
-# GB4762 codes of the communist party (members, probationary members), the
-# Youth League and the masses: for everyone else the form's 入党时间 cell
-# names their party (民盟, 九三 …, DOMAIN.md 3).
-_NOT_A_PARTY_NAME = frozenset({"01", "02", "03", "13"})
-
-
 def _party_text(cadre: Cadre) -> str:
-    if cadre.party_join_date is not None:
-        return f"{cadre.party_join_date:%Y.%m}"
     status = cadre.political_status
-    if status is not None and status.code not in _NOT_A_PARTY_NAME:
-        return status.name
-    return ""
+    return facts.party_join(
+        join_date=cadre.party_join_date,
+        status_code=status.code if status is not None else None,
+        status_name=status.name if status is not None else None,
+    ).text()
 
 
 def _family_age(member: FamilyMember, reference: datetime.date | None) -> int | None:
     if member.birth_date is None or member.is_deceased:
         return None
-    return rules.age_at(member.birth_date, reference or timezone.localdate())
+    return facts.age_at(member.birth_date, reference or timezone.localdate())
 
 
 def cadre_sheet(cadre: Cadre, *, reference: datetime.date | None = None) -> CadreSheet:
     posts = list(cadre.posts.all())
     current = [p for p in posts if p.end_date is None]
-    current_text = cadre.current_post or "、".join(f"{p.unit_name or p.unit or ''}{p.title}" for p in current)
+    held = ((p.unit_name or str(p.unit or ""), p.title) for p in current)
+    resume = list(cadre.resume_entries.all())
     return CadreSheet(
         cadre=cadre,
         facts=cadre_facts(cadre, reference=reference),
         education_cells=_education_cells(list(cadre.educations.all())),
-        resume=list(cadre.resume_entries.all()),
+        resume=resume,
+        resume_lines=[
+            facts.resume_line(start_date=e.start_date, end_date=e.end_date, content=e.content, note=e.note)
+            for e in resume
+        ],
         family=[(m, _family_age(m, reference)) for m in cadre.family.all()],
         rewards=rewards_text(cadre, cadre.rewards.all()),
         appraisals=appraisal_text(cadre.appraisals.all()),
         current_posts=current,
         past_posts=[p for p in posts if p.end_date is not None],
-        current_post_text=current_text,
+        current_post_text=facts.current_post_text(cadre.current_post, held),
         party_text=_party_text(cadre),
     )
 

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import QuerySet
 from rest_framework import serializers
 
-from personnel import rules
+from personnel import facts
 from personnel.access import cadres_visible_to, scope_queryset, units_visible_to
 from personnel.models import (
     Cadre,
@@ -120,7 +120,7 @@ def _iso(value: datetime.date | None) -> str | None:
 
 def cadre_list_rows(rows: Iterable[tuple[Any, ...]], *, as_of: datetime.date) -> list[dict[str, Any]]:
     """The list's JSON objects from ``values_list(*LIST_COLUMNS)`` rows."""
-    age_at = rules.age_at
+    age_at = facts.age_at
     return [
         {
             "id": pk,
