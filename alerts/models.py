@@ -1,10 +1,9 @@
 """Alerts (预警): the policies the checks read, the check runs and their
-chunks, the alerts they raise with the staff's work on them, and the two
-kinds of record the rules need that the registry does not hold yet
-(influence-period records and cadre-to-cadre relations).
+chunks, and the alerts they raise with the staff's work on them. The rules
+themselves, and the records they read, belong to the apps that register
+them (``core.checks``).
 
-Policies, influence records and relations are tracked by pghistory like the
-registry. Alerts are derived rows rewritten by every run; what people do
+Policies are tracked by pghistory like the registry. Alerts are derived rows rewritten by every run; what people do
 with them (acknowledge, assign, resolve) and what the checks do (open,
 close, reopen) is kept in ``AlertEvent``, an append-only log.
 """
@@ -15,19 +14,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from alerts.rules import INFLUENCE_LABELS, POLICY_LABELS, RULE_LABELS, Severity
+from core.checks import SEVERITY_LABELS, policy_choices, rule_choices
 from core.history import track
 from core.models import Job
-from personnel.models import Cadre, Code, CodeTable
+from personnel.models import Cadre
 
-RULE_CHOICES = [(rule.value, label) for rule, label in RULE_LABELS.items()]
-POLICY_CHOICES = [(key.value, label) for key, label in POLICY_LABELS.items()]
-INFLUENCE_CHOICES = [(kind.value, label) for kind, label in INFLUENCE_LABELS.items()]
-SEVERITY_CHOICES = [
-    (Severity.NOTICE.value, "提示"),
-    (Severity.WARNING.value, "预警"),
-    (Severity.VIOLATION.value, "违规"),
-]
+SEVERITY_CHOICES = [(severity.value, label) for severity, label in SEVERITY_LABELS.items()]
 
 
 @track()
@@ -36,7 +28,7 @@ class AlertPolicy(models.Model):
     until a later version takes over. The checks read the version in force
     at the check date."""
 
-    key = models.CharField("政策", max_length=20, choices=POLICY_CHOICES)
+    key = models.CharField("政策", max_length=20, choices=policy_choices)
     effective_from = models.DateField("生效日期")
     params = models.JSONField("参数")
     note = models.CharField("依据或说明", max_length=300, blank=True)
@@ -157,7 +149,7 @@ class Alert(models.Model):
     that the chunk can close the alerts it no longer finds."""
 
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="alerts")
-    rule = models.CharField("规则", max_length=20, choices=RULE_CHOICES)
+    rule = models.CharField("规则", max_length=20, choices=rule_choices)
     cause_key = models.CharField("原因标识", max_length=80)
     anchor_id = models.BigIntegerField("检查编号")
     severity = models.CharField("级别", max_length=10, choices=SEVERITY_CHOICES)
@@ -232,75 +224,3 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
-
-
-@track()
-class InfluenceRecord(models.Model):
-    """诫勉 or a sanction with its date: the start of an influence period
-    (DOMAIN.md 6.2). Kept here until the oversight work has its screens."""
-
-    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="influence_records")
-    kind = models.CharField("类别", max_length=24, choices=INFLUENCE_CHOICES)
-    decided_on = models.DateField("决定日期")
-    authority = models.CharField("决定机关", max_length=100, blank=True)
-    document_no = models.CharField("文号", max_length=60, blank=True)
-    reason = models.CharField("事由", max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = "诫勉和处分"
-        verbose_name_plural = "诫勉和处分"
-        ordering = ["cadre", "-decided_on"]
-        constraints = [
-            models.UniqueConstraint(fields=["cadre", "kind", "decided_on"], name="influence_once_per_decision")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.decided_on:%Y-%m-%d}"
-
-
-@track()
-class CadreRelation(models.Model):
-    """A family relation between two cadres recorded directly (when the
-    family records do not show it): ``relative`` is ``cadre``'s
-    ``relation`` (GB4761, as on the family form)."""
-
-    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="relations")
-    relative = models.ForeignKey(Cadre, verbose_name="亲属（干部）", on_delete=models.CASCADE, related_name="+")
-    relation = models.ForeignKey(
-        Code,
-        verbose_name="称谓",
-        on_delete=models.PROTECT,
-        limit_choices_to={"table": CodeTable.RELATION},
-        related_name="+",
-    )
-    note = models.CharField("说明", max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = "干部亲属关系"
-        verbose_name_plural = "干部亲属关系"
-        constraints = [
-            models.UniqueConstraint(fields=["cadre", "relative"], name="cadre_relation_once"),
-            models.CheckConstraint(condition=~Q(cadre=models.F("relative")), name="cadre_relation_not_self"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.cadre_id} → {self.relative_id}"
-
-
-class Kinship(models.Model):
-    """The related pairs of cadres as the last run's preparation found them
-    (family records matched to cadres, and the recorded relations), lower id
-    first. Rebuilt at the start of every run; read by the chunks."""
-
-    low = models.BigIntegerField("编号较小的干部")
-    high = models.BigIntegerField("编号较大的干部")
-    relation_code = models.CharField("称谓代码", max_length=8)
-    matched_by = models.CharField("匹配方式", max_length=12)
-
-    class Meta:
-        verbose_name = "亲属关系（检查用）"
-        verbose_name_plural = "亲属关系（检查用）"
-        constraints = [models.UniqueConstraint(fields=["low", "high"], name="kinship_pair_once")]
-
-    def __str__(self) -> str:
-        return f"{self.low}-{self.high}"

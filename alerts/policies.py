@@ -1,5 +1,6 @@
-"""Which policy version is in force on a date. Policies are configuration,
-not cadre data: anyone signed in may read them."""
+"""Which policy version is in force on a date, for every policy an app has
+registered (``core.checks``). Policies are configuration, not cadre data:
+anyone signed in may read them."""
 
 from __future__ import annotations
 
@@ -7,22 +8,23 @@ import datetime
 from typing import Any
 
 from alerts.models import AlertPolicy
-from alerts.rules import PolicyInForce, PolicyKey, policy_defaults, policy_from_params
+from core.checks import PolicyInForce, policy_defaults, policy_from_params, registered_policies
 
 # The date the seeded defaults take effect (the retirement reform's start).
 DEFAULT_EFFECTIVE_FROM = datetime.date(2025, 1, 1)
 
 
-def policy_rows_in_force(on: datetime.date) -> dict[PolicyKey, AlertPolicy | None]:
+def policy_rows_in_force(on: datetime.date) -> dict[str, AlertPolicy | None]:
     """For each policy the latest version effective on ``on``; before the
     first version, the first version (so that a check dated before the
     seeded date still has numbers)."""
-    rows: dict[PolicyKey, AlertPolicy | None] = dict.fromkeys(PolicyKey)
+    rows: dict[str, AlertPolicy | None] = {spec.key: None for spec in registered_policies()}
     for row in AlertPolicy.objects.order_by("key", "effective_from"):
-        key = PolicyKey(row.key)
-        current = rows[key]
+        if row.key not in rows:
+            continue  # a policy no installed app declares any more
+        current = rows[row.key]
         if current is None or row.effective_from <= on:
-            rows[key] = row
+            rows[row.key] = row
     return rows
 
 
@@ -31,9 +33,9 @@ def snapshot(on: datetime.date) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, row in policy_rows_in_force(on).items():
         if row is None:
-            result[key.value] = {"params": policy_defaults(key), "effective_from": None, "version": None}
+            result[key] = {"params": policy_defaults(key), "effective_from": None, "version": None}
         else:
-            result[key.value] = {
+            result[key] = {
                 "params": row.params,
                 "effective_from": row.effective_from.isoformat(),
                 "version": row.pk,
@@ -41,19 +43,19 @@ def snapshot(on: datetime.date) -> dict[str, Any]:
     return result
 
 
-def from_snapshot(data: dict[str, Any]) -> dict[PolicyKey, PolicyInForce]:
-    policies: dict[PolicyKey, PolicyInForce] = {}
-    for key in PolicyKey:
-        entry = data.get(key.value) or {"params": {}, "effective_from": None, "version": None}
+def from_snapshot(data: dict[str, Any]) -> dict[str, PolicyInForce]:
+    policies: dict[str, PolicyInForce] = {}
+    for spec in registered_policies():
+        entry = data.get(spec.key) or {"params": {}, "effective_from": None, "version": None}
         effective = entry.get("effective_from")
-        policies[key] = PolicyInForce(
-            key=key,
-            value=policy_from_params(key, entry.get("params") or {}),
+        policies[spec.key] = PolicyInForce(
+            key=spec.key,
+            value=policy_from_params(spec.key, entry.get("params") or {}),
             effective_from=datetime.date.fromisoformat(effective) if effective else DEFAULT_EFFECTIVE_FROM,
             version_id=entry.get("version"),
         )
     return policies
 
 
-def policies_in_force(on: datetime.date) -> dict[PolicyKey, PolicyInForce]:
+def policies_in_force(on: datetime.date) -> dict[str, PolicyInForce]:
     return from_snapshot(snapshot(on))

@@ -14,7 +14,7 @@ from django.http import Http404
 from accounts.access import scope_of
 from accounts.models import Role, RoleAssignment, User
 from alerts.models import ACTIVE_STATES, Alert, AlertState, CheckRun, RunStatus
-from alerts.rules import RULE_LABELS, Rule
+from core.checks import registered_checks
 from personnel.access import scope_queryset, unit_for_actor
 
 if TYPE_CHECKING:
@@ -72,9 +72,9 @@ def alert_list_visible_to(*, actor: Actor, filters: AlertFilters) -> QuerySet[Al
     return qs
 
 
-def counts_by_rule(qs: QuerySet[Alert]) -> list[tuple[Rule, str, int]]:
+def counts_by_rule(qs: QuerySet[Alert]) -> list[tuple[str, str, int]]:
     counts = dict(qs.order_by().values_list("rule").annotate(n=Count("id")).values_list("rule", "n"))
-    return [(rule, label, counts.get(rule.value, 0)) for rule, label in RULE_LABELS.items()]
+    return [(str(check.rule), check.label, counts.get(check.rule, 0)) for check in registered_checks()]
 
 
 def counts_by_unit(qs: QuerySet[Alert], limit: int = 15) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """Every write of the alerts app: starting and resuming check runs, the
-staff's work on alerts, the policies, influence records and relations.
+staff's work on alerts, and the policies.
 
 Each service is atomic and checks the actor's rights itself, so the web
 pages and the API cannot differ. Background work is enqueued after commit.
@@ -12,29 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from accounts.access import scope_of
 from accounts.models import Role, User
 from alerts import policies as policy_selectors
-from alerts.models import (
-    ACTIVE_STATES,
-    Alert,
-    AlertEvent,
-    AlertPolicy,
-    AlertState,
-    CadreRelation,
-    CheckRun,
-    EventKind,
-    InfluenceRecord,
-    RunStatus,
-)
-from alerts.rules import PolicyKey, policy_from_params, policy_to_params
+from alerts import queue
+from alerts.models import ACTIVE_STATES, Alert, AlertEvent, AlertPolicy, AlertState, CheckRun, EventKind, RunStatus
+from core.checks import policy_from_params, policy_spec, policy_to_params
 from core.errors import ConflictError
 from core.history import history_context
-from personnel.access import writable_cadre
-from personnel.models import Cadre
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -109,7 +96,7 @@ def run_start(
                 chunk_size=chunk_size,
                 policies=policy_selectors.snapshot(on),
             )
-            transaction.on_commit(lambda: _enqueue_prepare(run.pk))
+            transaction.on_commit(lambda: queue.enqueue_prepare(run.pk))
     except IntegrityError:
         current = active_run()
         if current is None:
@@ -122,16 +109,14 @@ def run_resume(*, run: CheckRun) -> list[int]:
     """Enqueue what is left of an unfinished run (after a worker died, or a
     message was lost): its preparation, or its chunks not done. Safe to call
     any number of times: a chunk already done is skipped by the worker."""
-    from alerts import tasks
-
     run.refresh_from_db()
     if run.status == RunStatus.PREPARING:
-        transaction.on_commit(lambda: _enqueue_prepare(run.pk))
+        transaction.on_commit(lambda: queue.enqueue_prepare(run.pk))
         return []
     if run.status != RunStatus.RUNNING:
         return []
     pending = list(run.chunks.filter(done=False).values_list("pk", flat=True))
-    transaction.on_commit(lambda: tasks.enqueue_chunks(pending))
+    transaction.on_commit(lambda: queue.enqueue_chunks(pending))
     return pending
 
 
@@ -147,12 +132,6 @@ def run_start_or_resume(*, actor: Actor, trigger: str) -> CheckRun:
     except RunAlreadyActive as exc:
         run_resume(run=exc.run)
         return exc.run
-
-
-def _enqueue_prepare(run_id: int) -> None:
-    from alerts import tasks
-
-    tasks.prepare_run.delay(run_id)
 
 
 # --- alerts -------------------------------------------------------------------------------
@@ -226,13 +205,14 @@ ALERT_ACTIVE_STATES = ACTIVE_STATES
 
 @transaction.atomic
 def policy_set(
-    *, actor: Actor, key: PolicyKey, effective_from: datetime.date, params: dict[str, Any], note: str = ""
+    *, actor: Actor, key: str, effective_from: datetime.date, params: dict[str, Any], note: str = ""
 ) -> AlertPolicy:
     """A new version of a policy from ``effective_from`` (or a change of the
     version starting that day). The values are checked by reading them into
     the policy's dataclass; history is written by the triggers."""
     if not can_edit_policies(actor):
         raise PermissionDenied("只有系统管理员可以修改预警政策")
+    key = policy_spec(key).key  # an unknown key is a KeyError: the caller sends only registered ones
     try:
         value = policy_from_params(key, params)
     except (TypeError, ValueError) as exc:
@@ -242,7 +222,7 @@ def policy_set(
             raise ValidationError({name: "不能为负数"})
     with history_context(actor=actor):
         policy, _created = AlertPolicy.objects.update_or_create(
-            key=key.value,
+            key=key,
             effective_from=effective_from,
             defaults={
                 "params": policy_to_params(value),
@@ -251,45 +231,3 @@ def policy_set(
             },
         )
     return policy
-
-
-# --- influence records and relations -------------------------------------------------------
-
-
-@transaction.atomic
-def influence_record_save(*, actor: Actor, record: InfluenceRecord) -> InfluenceRecord:
-    """Record 诫勉 or a sanction (its influence period starts on its date)."""
-    cadre = writable_cadre(actor, record.cadre)
-    record.full_clean()
-    with history_context(actor=actor):
-        record.save()
-        Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
-    return record
-
-
-@transaction.atomic
-def influence_record_delete(*, actor: Actor, record: InfluenceRecord) -> None:
-    cadre = writable_cadre(actor, record.cadre)
-    with history_context(actor=actor):
-        record.delete()
-        Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
-
-
-@transaction.atomic
-def cadre_relation_save(*, actor: Actor, relation: CadreRelation) -> CadreRelation:
-    """Record that two cadres are relatives; the actor must be able to write
-    the first and see the second."""
-    writable_cadre(actor, relation.cadre)
-    if not scope_of(actor).can_read_path(relation.relative.unit.path):
-        raise PermissionDenied("该亲属不在您的查看范围内")
-    relation.full_clean()
-    with history_context(actor=actor):
-        relation.save()
-    return relation
-
-
-@transaction.atomic
-def cadre_relation_delete(*, actor: Actor, relation: CadreRelation) -> None:
-    writable_cadre(actor, relation.cadre)
-    with history_context(actor=actor):
-        relation.delete()

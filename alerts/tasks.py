@@ -1,36 +1,32 @@
 """Celery tasks of the checks. Each takes ids and is safe to run twice: a
 run is prepared once (under a lock on its row), a chunk is checked once
-(under a lock on its row, done in the same transaction as its alerts)."""
+(under a lock on its row, done in the same transaction as its alerts).
+The services enqueue them by name through ``alerts.queue``."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 from celery import shared_task
 
 from accounts.access import SYSTEM
+from alerts import engine, queue, services
+from alerts.models import CheckChunk, CheckRun
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="alerts.prepare_run")  # type: ignore[untyped-decorator]
+@shared_task(name=queue.PREPARE_RUN)  # type: ignore[untyped-decorator]
 def prepare_run(run_id: int) -> None:
-    from alerts import engine
-    from alerts.models import CheckRun
-
     run = CheckRun.objects.filter(pk=run_id).first()
     if run is None:
         return
     pending = engine.prepare(run)
-    enqueue_chunks(pending)
+    queue.enqueue_chunks(pending)
 
 
-@shared_task(name="alerts.check_chunk")  # type: ignore[untyped-decorator]
+@shared_task(name=queue.CHECK_CHUNK)  # type: ignore[untyped-decorator]
 def check_chunk(chunk_id: int) -> None:
-    from alerts import engine
-    from alerts.models import CheckChunk, CheckRun
-
     try:
         if engine.process_chunk(chunk_id):
             logger.info("alert check run finished with chunk %s", chunk_id)
@@ -43,14 +39,7 @@ def check_chunk(chunk_id: int) -> None:
         raise
 
 
-@shared_task(name="alerts.nightly_check")  # type: ignore[untyped-decorator]
+@shared_task(name=queue.NIGHTLY_CHECK)  # type: ignore[untyped-decorator]
 def nightly_check() -> None:
     """Celery beat: start tonight's run, or finish an interrupted one."""
-    from alerts import services
-
     services.run_start_or_resume(actor=SYSTEM, trigger="nightly")
-
-
-def enqueue_chunks(chunk_ids: Iterable[int]) -> None:
-    for chunk_id in chunk_ids:
-        check_chunk.delay(chunk_id)

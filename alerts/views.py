@@ -8,6 +8,7 @@ Reads go through alerts.selectors (scoped), writes through alerts.services.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, cast
 
 from django.contrib import messages
@@ -22,10 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.access import scope_of
 from accounts.views import browser_login_required
 from alerts import selectors, services
-from alerts.forms import PARAM_LABELS, AlertFilterForm, AssignForm, NoteForm, PolicyForm, ResolveForm
+from alerts.forms import AlertFilterForm, AssignForm, NoteForm, PolicyForm, ResolveForm
 from alerts.models import AlertPolicy, RunStatus
 from alerts.policies import policy_rows_in_force
-from alerts.rules import POLICY_LABELS, RULE_LABELS, PolicyKey, policy_defaults
+from core.checks import policy_defaults, policy_spec, registered_checks, registered_policies, rule_label
 from core.xlsx import XLSX_CONTENT_TYPE
 from personnel.access import require_cadre_scope, units_visible_to
 from personnel.exports import EXPORT_MAX_ROWS, content_disposition, write_xlsx
@@ -130,7 +131,7 @@ def _detail(request: HttpRequest, alert: Any, status: int = 200, **forms_: Any) 
     can_handle = services.can_handle(request.user, alert)
     context = {
         "alert": alert,
-        "rule_label": RULE_LABELS.get(alert.rule, alert.rule),
+        "rule_label": rule_label(alert.rule),
         "events": alert.events.select_related("actor").order_by("created_at", "id"),
         "can_acknowledge": alert.state == "open" and services.can_acknowledge(request.user, alert),
         "can_handle": can_handle and alert.is_active,
@@ -228,8 +229,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = selectors.run_for_actor(request.user, run_id)
     progress = selectors.run_progress(run)
     rules_table = [
-        (rule.value, label, run.counts.get(rule.value, 0), run.seconds.get(rule.value))
-        for rule, label in RULE_LABELS.items()
+        (str(check.rule), check.label, run.counts.get(check.rule, 0), run.seconds.get(check.rule))
+        for check in registered_checks()
     ]
     context = {
         "run": run,
@@ -270,23 +271,23 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         versions.setdefault(row.key, []).append(row)
     policies = [
         {
-            "key": key.value,
-            "label": POLICY_LABELS[key],
-            "current": in_force[key],
-            "params": _readable(in_force[key]),
-            "versions": versions.get(key, []),
+            "key": spec.key,
+            "label": spec.label,
+            "current": in_force[spec.key],
+            "params": _readable(in_force[spec.key], spec.param_labels),
+            "versions": versions.get(spec.key, []),
         }
-        for key in PolicyKey
+        for spec in registered_policies()
     ]
     context = {"policies": policies, "can_edit": services.can_edit_policies(request.user)}
     return render(request, "alerts/policies.html", context)
 
 
-def _readable(row: AlertPolicy | None) -> list[tuple[str, str]]:
+def _readable(row: AlertPolicy | None, labels: Mapping[str, str]) -> list[tuple[str, str]]:
     if row is None:
         return []
     return [
-        (PARAM_LABELS.get(name, name), "、".join(map(str, value)) if isinstance(value, list) else str(value))
+        (labels.get(name, name), "、".join(map(str, value)) if isinstance(value, list) else str(value))
         for name, value in row.params.items()
     ]
 
@@ -297,9 +298,10 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     """A new version of a policy (or a change to the version starting on
     the same day). System administrators only."""
     try:
-        policy_key = PolicyKey(key)
-    except ValueError:
+        spec = policy_spec(key)
+    except KeyError:
         raise Http404("未找到该政策") from None
+    policy_key = spec.key
     if not services.can_edit_policies(request.user):
         raise PermissionDenied("只有系统管理员可以修改预警政策")
     current = policy_rows_in_force(timezone.localdate())[policy_key]
@@ -318,11 +320,11 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.success(request, f"已保存“{POLICY_LABELS[policy_key]}”的新版本，下次检查起按新版本执行。")
+                messages.success(request, f"已保存“{spec.label}”的新版本，下次检查起按新版本执行。")
                 return redirect("alerts:policy-list")
         status = 400
     else:
         form = PolicyForm(key=policy_key, current=params, initial={"effective_from": timezone.localdate()})
         status = 200
-    context = {"form": form, "label": POLICY_LABELS[policy_key], "key": policy_key.value, "current": current}
+    context = {"form": form, "label": spec.label, "key": policy_key, "current": current}
     return render(request, "alerts/policy_edit.html", context, status=status)

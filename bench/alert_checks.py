@@ -6,7 +6,7 @@ Usage::
 
 Runs against the database the settings point at (DATABASE_URL, migrated,
 with generated cadres: ``manage.py demo_data --size 1000000 --reset``, then
-``manage.py alerts_demo --no-run`` for the influence records); ``--generate N``
+``manage.py oversight_demo`` for the influence records); ``--generate N``
 does both first. The broker is the configured one (REDIS_URL, else the
 filesystem transport).
 
@@ -48,7 +48,7 @@ from django.db import connection  # noqa: E402
 from accounts.access import SYSTEM  # noqa: E402
 from alerts import services  # noqa: E402
 from alerts.models import CheckRun, RunStatus  # noqa: E402
-from alerts.rules import RULE_LABELS  # noqa: E402
+from core.checks import registered_checks  # noqa: E402
 
 
 def start_workers(count: int) -> list[subprocess.Popen[bytes]]:
@@ -100,9 +100,10 @@ def one_run(chunk_size: int) -> None:
     print(f"run #{run.pk}: {cadres:,} cadres, {run.chunk_total} chunks of {chunk_size:,} ids, status {run.status}")
     print(f"  total (start → done, wall clock): {wall:7.2f} s")
     print(f"  prepare (related pairs, chunks):  {run.prepare_seconds:7.2f} s")
-    for rule, label in RULE_LABELS.items():
-        seconds = run.seconds.get(rule.value, 0.0)
-        print(f"  {rule.value:16} {label:16} {run.counts.get(rule.value, 0):8,} alerts {seconds:7.2f} s")
+    for check in registered_checks():
+        rule, label = str(check.rule), check.label
+        seconds = run.seconds.get(rule, 0.0)
+        print(f"  {rule:16} {label:16} {run.counts.get(rule, 0):8,} alerts {seconds:7.2f} s")
     print(f"  write alerts (upsert, close, events):   {run.seconds.get('write', 0.0):7.2f} s")
     print(f"  opened {run.opened:,}, closed {run.closed:,}, alerts {sum(run.counts.values()):,}")
 
@@ -116,7 +117,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.generate:
         call_command("demo_data", size=args.generate, reset=True)
-        call_command("alerts_demo", no_run=True)
+        call_command("oversight_demo")
     workers = start_workers(args.workers)
     try:
         time.sleep(3)  # let the workers connect

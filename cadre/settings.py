@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "imports",
     "interchange",
     "alerts",
+    "oversight",
     "cadre.apps.CadreConfig",
 ]
 

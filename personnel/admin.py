@@ -17,6 +17,7 @@ from personnel.access import scope_queryset
 from personnel.models import (
     Appraisal,
     Cadre,
+    CadreRelation,
     Code,
     Education,
     FamilyMember,
@@ -260,3 +261,18 @@ class CodeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: Code, form: Any, change: bool) -> None:
         services.code_save(actor=request.user, code=obj)
+
+
+@admin.register(CadreRelation)
+class CadreRelationAdmin(SubrecordAdmin):
+    """Cadre-to-cadre relations the family records do not show (read by the
+    avoidance check); entered here until the registry has a screen for them."""
+
+    list_display = ("cadre", "relation", "relative", "note")
+    autocomplete_fields = ("cadre", "relative")  # type: ignore[assignment]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        services.cadre_relation_save(actor=request.user, relation=obj)
+
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
+        services.cadre_relation_delete(actor=request.user, relation=obj)

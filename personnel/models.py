@@ -552,3 +552,53 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} · {self.get_status_display()}"
+
+
+@track()
+class CadreRelation(models.Model):
+    """A family relation between two cadres recorded directly (when the
+    family records do not show it): ``relative`` is ``cadre``'s
+    ``relation`` (GB4761, as on the family form). Moved from alerts/ with
+    its rows and history (alerts 0005–0006)."""
+
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="relations")
+    relative = models.ForeignKey(Cadre, verbose_name="亲属（干部）", on_delete=models.CASCADE, related_name="+")
+    relation = models.ForeignKey(
+        Code,
+        verbose_name="称谓",
+        on_delete=models.PROTECT,
+        limit_choices_to={"table": CodeTable.RELATION},
+        related_name="+",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "干部亲属关系"
+        verbose_name_plural = "干部亲属关系"
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "relative"], name="cadre_relation_pair_once"),
+            models.CheckConstraint(condition=~Q(cadre=models.F("relative")), name="cadre_relation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} → {self.relative_id}"
+
+
+class Kinship(models.Model):
+    """The related pairs of cadres as the last check run's preparation found
+    them (family records matched to cadres, and the recorded relations),
+    lower id first. Rebuilt at the start of every run
+    (``personnel.checks.registry.rebuild_kinship``); read by its chunks."""
+
+    low = models.BigIntegerField("编号较小的干部")
+    high = models.BigIntegerField("编号较大的干部")
+    relation_code = models.CharField("称谓代码", max_length=8)
+    matched_by = models.CharField("匹配方式", max_length=12)
+
+    class Meta:
+        verbose_name = "亲属关系（检查用）"
+        verbose_name_plural = "亲属关系（检查用）"
+        constraints = [models.UniqueConstraint(fields=["low", "high"], name="kinship_pair_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.low}-{self.high}"

@@ -179,3 +179,39 @@ def check_id_number_matches(
         labels = {"1": "男", "2": "女"}
         problems.append(f"性别“{labels.get(sex, sex)}”与公民身份号码（{labels[info.sex]}）不一致")
     return problems
+
+
+# --- periods the checks count -------------------------------------------------
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months_to_day(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month ``months`` later, clipped to the month's
+    last day (31 August + 6 months → 28/29 February)."""
+    first = add_months(day.replace(day=1), months)
+    following = add_months(first, 1)
+    last_day = (following - datetime.timedelta(days=1)).day
+    return first.replace(day=min(day.day, last_day))
+
+
+def years_months_between(start: datetime.date, end: datetime.date) -> tuple[int, int]:
+    """Whole years and remaining whole months from ``start`` to ``end``."""
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    months = max(months, 0)
+    return months // 12, months % 12
+
+
+def span_text(start: datetime.date, end: datetime.date) -> str:
+    years, months = years_months_between(start, end)
+    if months == 0:
+        return f"{years} 年"
+    return f"{years} 年 {months} 个月"

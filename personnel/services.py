@@ -18,7 +18,7 @@ from accounts.access import require_role, scope_of
 from accounts.models import Role
 from core.history import history_context
 from personnel import rules
-from personnel.access import require_write
+from personnel.access import require_write, writable_cadre
 from personnel.models import Cadre, ChangeRequest, ChangeRequestStatus, Unit
 
 if TYPE_CHECKING:
@@ -201,6 +201,26 @@ def subrecord_delete(*, actor: Actor, record: Any, expected_version: int | None 
     with history_context(actor=actor):
         record.delete()
         Cadre.objects.filter(pk=cadre.pk).update(version=F("version") + 1)
+
+
+@transaction.atomic
+def cadre_relation_save(*, actor: Actor, relation: Any) -> Any:
+    """Record that two cadres are relatives (read by the avoidance check):
+    the actor must be able to write the first and see the second."""
+    writable_cadre(actor, relation.cadre)
+    if not scope_of(actor).can_read_path(relation.relative.unit.path):
+        raise PermissionDenied("该亲属不在您的查看范围内")
+    relation.full_clean()
+    with history_context(actor=actor):
+        relation.save()
+    return relation
+
+
+@transaction.atomic
+def cadre_relation_delete(*, actor: Actor, relation: Any) -> None:
+    writable_cadre(actor, relation.cadre)
+    with history_context(actor=actor):
+        relation.delete()
 
 
 # --- quotas and code tables ---------------------------------------------------------

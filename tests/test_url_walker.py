@@ -92,7 +92,7 @@ def all_routes() -> list[Route]:
 A_DATA_READERS: dict[str, set[str]] = {
     # The roster export is a list of the cadres the persona may read.
     r"^imports:roster-export$": {"leader_a"},
-    r"^admin:(personnel|alerts)_": {"leader_a"},
+    r"^admin:(personnel|alerts|oversight)_": {"leader_a"},
     r"^(personnel|api|alerts|alerts-api):": {"leader_a"},
 }
 # Writers among the personas, by route: the separated admins in their own areas.
@@ -158,7 +158,9 @@ def world(db: Any) -> dict[str, Any]:
         "jurisdiction": jur_a,
         "leadershipquota": LeadershipQuota.objects.create(unit=unit_a, post_level=post_level, count=2),
     }
-    from alerts.models import Alert, CadreRelation, CheckRun, InfluenceRecord
+    from alerts.models import Alert, CheckRun
+    from oversight.models import InfluenceRecord
+    from personnel.models import CadreRelation
 
     objects["alert"] = Alert.objects.create(
         cadre=cadre_a,
@@ -357,9 +359,9 @@ WATCHED_TABLES = [
     "alerts_alertpolicy",
     "alerts_checkrun",
     "alerts_checkchunk",
-    "alerts_influencerecord",
-    "alerts_cadrerelation",
-    "alerts_kinship",
+    "oversight_influencerecord",
+    "personnel_cadrerelation",
+    "personnel_kinship",
 ]
 
 

@@ -10,12 +10,14 @@ NOTE = "DOMAIN.md 默认值（系统初始化）"
 
 
 def seed(apps, schema_editor):
-    from alerts.rules import PolicyKey, policy_defaults
+    # The policies the installed apps declare (core.checks), with their
+    # DOMAIN.md defaults.
+    from core.checks import policy_defaults, registered_policies
 
     AlertPolicy = apps.get_model("alerts", "AlertPolicy")
-    for key in PolicyKey:
+    for spec in registered_policies():
         AlertPolicy.objects.get_or_create(
-            key=key.value, effective_from=EFFECTIVE_FROM, defaults={"params": policy_defaults(key), "note": NOTE}
+            key=spec.key, effective_from=EFFECTIVE_FROM, defaults={"params": policy_defaults(spec.key), "note": NOTE}
         )
 
 

@@ -5,6 +5,7 @@ test's own transaction (prepare, then every chunk)."""
 from __future__ import annotations
 
 import datetime
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -18,6 +19,22 @@ from tests.factories import make_cadre, make_jurisdiction, make_unit, make_user
 
 D = datetime.date
 ON = D(2025, 9, 1)
+
+
+class Rule(StrEnum):
+    """The rule codes stored on alerts, as the apps register them: stored
+    alerts keep these values whichever app declares the rule."""
+
+    ROTATION_DEPUTY = "rotation_deputy"
+    ROTATION_POST = "rotation_post"
+    TERM_LIMIT = "term_limit"
+    LEVEL_TENURE = "level_tenure"
+    AGE_CUTOFF = "age_cutoff"
+    RETIREMENT = "retirement"
+    KINSHIP = "kinship"
+    HOME_COUNTY = "home_county"
+    INFLUENCE = "influence"
+    PROBATION = "probation"
 
 
 def level(code: str) -> Code:

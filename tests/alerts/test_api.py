@@ -9,8 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from alerts.models import Alert, AlertState
-from alerts.rules import Rule
-from tests.alerts.conftest import run_checks
+from tests.alerts.conftest import Rule, run_checks
 
 
 @pytest.fixture

@@ -10,22 +10,16 @@ import itertools
 import pytest
 
 from accounts.access import SYSTEM
-from alerts import engine, rules, services
-from alerts.models import (
-    Alert,
-    AlertEvent,
-    AlertState,
-    CadreRelation,
-    CheckChunk,
-    EventKind,
-    InfluenceRecord,
-    RunStatus,
-)
+from alerts import engine, services
+from alerts.models import Alert, AlertEvent, AlertState, CheckChunk, EventKind, RunStatus
 from alerts.policies import policies_in_force
-from alerts.rules import PolicyKey, Rule
+from core.checks import policy_defaults
+from oversight.models import InfluenceRecord
+from personnel import rules as periods
 from personnel import services as personnel_services
-from personnel.models import CadreStatus, FamilyMember
-from tests.alerts.conftest import ON, cadre, level, relation, run_checks
+from personnel.checks import probation, registry, rotation
+from personnel.models import CadreRelation, CadreStatus, FamilyMember
+from tests.alerts.conftest import ON, Rule, cadre, level, relation, run_checks
 
 D = datetime.date
 
@@ -172,15 +166,15 @@ def test_relatives_found_by_id_number_by_name_and_birth_month_and_by_relation(wo
 
 def test_a_policy_version_applies_from_its_effective_date(world):
     staff = world["users"]["sysadmin"]
-    params = rules.policy_defaults(PolicyKey.ROTATION) | {"must_rotate_years": 14}
-    services.policy_set(actor=staff, key=PolicyKey.ROTATION, effective_from=D(2025, 10, 1), params=params)
+    params = policy_defaults("rotation") | {"must_rotate_years": 14}
+    services.policy_set(actor=staff, key="rotation", effective_from=D(2025, 10, 1), params=params)
     run_checks(on=D(2025, 9, 30))
     assert Alert.objects.filter(rule=Rule.ROTATION_POST, state=AlertState.OPEN).count() == 2
     run = run_checks(on=D(2025, 10, 1))
     assert run.policies["rotation"]["effective_from"] == "2025-10-01"
     open_ = Alert.objects.filter(rule=Rule.ROTATION_POST, state=AlertState.OPEN)
     assert [a.cadre_id for a in open_] == []  # 12 and 13 years are under 14
-    assert policies_in_force(D(2025, 10, 1))[PolicyKey.ROTATION].value.must_rotate_years == 14
+    assert policies_in_force(D(2025, 10, 1))["rotation"].value.must_rotate_years == 14
 
 
 def test_chunks_each_done_once_and_the_last_one_completes_the_run(world):
@@ -214,15 +208,15 @@ def test_sql_prefilters_agree_with_the_pure_rules_at_the_boundaries(world):
     applied to every cadre, read one by one through the ORM."""
     unit = world["units"]["finance_a"]
     p = policies_in_force(ON)
-    rot = p[PolicyKey.ROTATION].value
+    rot = p["rotation"].value
     days = (-2, -1, 0, 1, 2)
     starts = set()
     for years in (rot.deputy_should_rotate_years, rot.must_rotate_years, rot.level_max_years):
         for delta in days:
-            starts.add(rules.add_years(ON, -years) + datetime.timedelta(days=delta))
-    term_end = rules.add_years(ON, -rot.term_years * rot.max_consecutive_terms)
+            starts.add(periods.add_years(ON, -years) + datetime.timedelta(days=delta))
+    term_end = periods.add_years(ON, -rot.term_years * rot.max_consecutive_terms)
     for delta in days:
-        starts.add(rules.add_months_to_day(term_end, rot.term_notice_months) + datetime.timedelta(days=delta))
+        starts.add(periods.add_months_to_day(term_end, rot.term_notice_months) + datetime.timedelta(days=delta))
     serial = itertools.count()
     for start, code in itertools.product(sorted(starts), ("1A41", "1A42", "1A98")):
         cadre(
@@ -235,9 +229,9 @@ def test_sql_prefilters_agree_with_the_pure_rules_at_the_boundaries(world):
         )
     # Retirement: men around 60 and women around 55, month by month.
     for months_back in range(-2, 16):
-        birth = rules.add_months_to_day(D(ON.year - 60, ON.month, 15), -months_back)
+        birth = periods.add_months_to_day(D(ON.year - 60, ON.month, 15), -months_back)
         cadre(unit, f"退男{months_back}", sex="1", birth_date=birth)
-        cadre(unit, f"退女{months_back}", sex="2", birth_date=rules.add_years(birth, 5))
+        cadre(unit, f"退女{months_back}", sex="2", birth_date=periods.add_years(birth, 5))
     run_checks(chunk_size=7)
 
     from personnel.models import Cadre
@@ -247,39 +241,35 @@ def test_sql_prefilters_agree_with_the_pure_rules_at_the_boundaries(world):
     for person in Cadre.objects.select_related("post_level").filter(status=CadreStatus.ACTIVE):
         post_code = person.post_level.code if person.post_level else None
         candidates = [
-            rules.rotation_deputy(
-                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
+            rotation.rotation_deputy(
+                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p["rotation"]
             ),
-            rules.rotation_post(
-                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
+            rotation.rotation_post(
+                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p["rotation"]
             ),
-            rules.term_limit(
-                post_level=post_code, post_date=person.current_post_date, on=ON, policy=p[PolicyKey.ROTATION]
-            ),
-            rules.level_tenure(
-                post_level=post_code, level_date=person.post_level_date, on=ON, policy=p[PolicyKey.ROTATION]
-            ),
-            rules.age_cutoff(
+            rotation.term_limit(post_level=post_code, post_date=person.current_post_date, on=ON, policy=p["rotation"]),
+            rotation.level_tenure(post_level=post_code, level_date=person.post_level_date, on=ON, policy=p["rotation"]),
+            registry.age_cutoff(
                 sex=person.sex,
                 birth_date=person.birth_date,
                 post_level=post_code,
                 on=ON,
-                policy=p[PolicyKey.AGE_CUTOFF],
+                policy=p["age_cutoff"],
             ),
-            rules.retirement(
+            registry.retirement(
                 birth_date=person.birth_date,
                 schedule=retirement_policy(person.effective_retirement_category),
                 on=ON,
-                policy=p[PolicyKey.RETIREMENT],
+                policy=p["retirement"],
             ),
-            rules.probation(
+            probation.probation(
                 post_level=post_code,
                 start=person.post_level_date or person.current_post_date,
                 on=ON,
-                policy=p[PolicyKey.PROBATION],
+                policy=p["probation"],
             ),
         ]
-        expected |= {(person.pk, f.rule.value) for f in candidates if f is not None}
+        expected |= {(person.pk, str(f.rule)) for f in candidates if f is not None}
     found = set(Alert.objects.filter(state=AlertState.OPEN).values_list("cadre_id", "rule"))
     found = {(cadre_id, rule) for cadre_id, rule in found if rule != Rule.KINSHIP}
     assert found == expected

@@ -13,8 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from alerts.models import Alert, AlertEvent, AlertPolicy, AlertState, CheckRun, EventKind
-from alerts.rules import Rule
-from tests.alerts.conftest import cadre, run_checks
+from tests.alerts.conftest import Rule, cadre, run_checks
 
 D = datetime.date
 
@@ -56,7 +55,7 @@ def test_org_staff_see_their_jurisdictions_alerts_with_counts(checked):
     body = response.content.decode()
     assert response.status_code == 200
     assert "甲久任" in body and "甲镇长" in body and "乙久任" not in body
-    by_rule = {rule.value: n for rule, _label, n in response.context["by_rule"]}
+    by_rule = {rule: n for rule, _label, n in response.context["by_rule"]}
     assert by_rule[Rule.ROTATION_POST] == 2 and by_rule[Rule.ROTATION_DEPUTY] == 1
     assert {row["name"] for row in response.context["by_unit"]} == {"甲县财政局", "甲县城关镇"}
 

@@ -1,398 +1,37 @@
-"""The alert rules at their boundaries: exactly N years against N years
-minus a day, the last day of a period against the day after, 29 February,
-and every policy number coming from the policy, not the code."""
+"""Policies as data, for every check the apps register (core.checks): a
+policy's numbers round-trip through the stored JSON, a missing number keeps
+its DOMAIN.md default, and every registered rule has a label and a
+registered policy."""
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
 
 import pytest
 
-from alerts import rules
-from alerts.rules import (
-    AgeCutoffPolicy,
-    Holder,
-    HomeCountyPolicy,
-    InfluenceKind,
-    InfluencePolicy,
-    KinshipPolicy,
-    PolicyInForce,
-    PolicyKey,
-    ProbationPolicy,
-    RetirementAlertPolicy,
-    RotationPolicy,
-    Rule,
-    Severity,
-)
-from personnel.policy import retirement_policy
-
-D = datetime.date
-SINCE = D(2025, 1, 1)
-
-
-def policy(key: PolicyKey, value: object) -> PolicyInForce:
-    return PolicyInForce(key=key, value=value, effective_from=SINCE, version_id=1)
-
-
-ROTATION = policy(PolicyKey.ROTATION, RotationPolicy())
-
-
-# --- periods -----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("day", "years", "expected"),
-    [(D(2016, 2, 29), 8, D(2024, 2, 29)), (D(2016, 2, 29), 10, D(2026, 2, 28)), (D(2015, 3, 31), 1, D(2016, 3, 31))],
-)
-def test_add_years_keeps_the_day_or_uses_28_february(day, years, expected):
-    assert rules.add_years(day, years) == expected
-
-
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (D(2025, 8, 31), 6, D(2026, 2, 28)),
-        (D(2023, 8, 31), 6, D(2024, 2, 29)),
-        (D(2025, 1, 15), 12, D(2026, 1, 15)),
-        (D(2025, 12, 31), 1, D(2026, 1, 31)),
-        (D(2025, 3, 31), -1, D(2025, 2, 28)),
-    ],
-)
-def test_add_months_to_day_clips_to_the_months_end(day, months, expected):
-    assert rules.add_months_to_day(day, months) == expected
-
-
-def test_span_text_counts_whole_months():
-    assert rules.span_text(D(2015, 1, 15), D(2025, 3, 14)) == "10 年 1 个月"
-    assert rules.span_text(D(2015, 1, 15), D(2025, 3, 15)) == "10 年 2 个月"
-    assert rules.span_text(D(2015, 1, 15), D(2025, 1, 15)) == "10 年"
-
-
-# --- rotation ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("on", "fires"),
-    [(D(2025, 6, 30), False), (D(2025, 7, 1), True), (D(2027, 6, 30), True), (D(2027, 7, 1), False)],
-)
-def test_deputy_should_rotate_from_exactly_8_years_until_the_10_year_rule_takes_over(on, fires):
-    finding = rules.rotation_deputy(post_level="1A42", post_date=D(2017, 7, 1), on=on, policy=ROTATION)
-    assert (finding is not None) is fires
-    if finding:
-        assert finding.rule == Rule.ROTATION_DEPUTY
-        assert finding.due_date == D(2025, 7, 1)
-        assert "满 8 年应当交流" in finding.message
-        assert "政策：交流轮岗年限，自 2025-01-01 起" in finding.message
-
-
-def test_deputy_rule_ignores_principals_and_staff():
-    for level in ("1A41", "1A31", "1A50", None):
-        assert (
-            rules.rotation_deputy(post_level=level, post_date=D(2010, 1, 1), on=D(2025, 1, 1), policy=ROTATION) is None
-        )
-
-
-@pytest.mark.parametrize(("on", "fires"), [(D(2025, 6, 30), False), (D(2025, 7, 1), True), (D(2040, 1, 1), True)])
-def test_anyone_must_rotate_from_exactly_10_years(on, fires):
-    finding = rules.rotation_post(post_level="1A41", post_date=D(2015, 7, 1), on=on, policy=ROTATION)
-    assert (finding is not None) is fires
-    if finding:
-        assert finding.severity == Severity.VIOLATION
-        assert "超过 10 年必须交流" in finding.message
-
-
-def test_must_rotate_message_gives_years_and_months():
-    finding = rules.rotation_post(post_level="1A31", post_date=D(2015, 1, 1), on=D(2025, 3, 5), policy=ROTATION)
-    assert finding is not None
-    assert finding.message.startswith("任现职 10 年 2 个月，超过 10 年必须交流（政策：交流轮岗年限，自 2025-01-01 起）")
-
-
-def test_rotation_years_come_from_the_policy():
-    stricter = policy(PolicyKey.ROTATION, RotationPolicy(must_rotate_years=6))
-    assert rules.rotation_post(post_level="1A41", post_date=D(2019, 7, 1), on=D(2025, 7, 1), policy=stricter)
-    assert not rules.rotation_post(post_level="1A41", post_date=D(2019, 7, 1), on=D(2025, 6, 30), policy=stricter)
-
-
-def test_a_post_started_on_29_february_reaches_10_years_on_28_february():
-    post = D(2016, 2, 29)
-    assert rules.rotation_post(post_level="1A41", post_date=post, on=D(2026, 2, 27), policy=ROTATION) is None
-    assert rules.rotation_post(post_level="1A41", post_date=post, on=D(2026, 2, 28), policy=ROTATION) is not None
-
-
-@pytest.mark.parametrize(
-    ("on", "fires"),
-    [
-        (D(2025, 12, 31), False),  # six months and a day before the second term ends
-        (D(2026, 1, 1), True),  # exactly six months before
-        (D(2026, 6, 30), True),  # the last day of the second term
-        (D(2026, 7, 1), False),  # ten years: the must-rotate rule speaks now
-    ],
-)
-def test_two_terms_warn_in_the_last_six_months_of_the_second(on, fires):
-    finding = rules.term_limit(post_level="1A31", post_date=D(2016, 7, 1), on=on, policy=ROTATION)
-    assert (finding is not None) is fires
-    if finding:
-        assert finding.due_date == D(2026, 7, 1)
-        assert "连续 2 个任期（每届 5 年）将于 2026-07-01 届满" in finding.message
-
-
-@pytest.mark.parametrize(("on", "fires"), [(D(2025, 3, 31), False), (D(2025, 4, 1), True)])
-def test_fifteen_years_at_one_level(on, fires):
-    finding = rules.level_tenure(post_level="1A42", level_date=D(2010, 4, 1), on=on, policy=ROTATION)
-    assert (finding is not None) is fires
-
-
-def test_level_tenure_needs_a_leadership_level_and_a_date():
-    assert rules.level_tenure(post_level="1A50", level_date=D(1990, 1, 1), on=D(2025, 1, 1), policy=ROTATION) is None
-    assert rules.level_tenure(post_level="1A41", level_date=None, on=D(2025, 1, 1), policy=ROTATION) is None
-
-
-# --- age ----------------------------------------------------------------------------
-
-CUTOFF = policy(PolicyKey.AGE_CUTOFF, AgeCutoffPolicy(male_born_before=D(1966, 7, 1), female_born_before=D(1971, 7, 1)))
-
-
-@pytest.mark.parametrize(
-    ("sex", "birth", "fires"),
-    [
-        ("1", D(1966, 6, 30), True),
-        ("1", D(1966, 7, 1), False),
-        ("2", D(1971, 6, 30), True),
-        ("2", D(1971, 7, 1), False),
-        ("2", D(1966, 6, 30), True),
-    ],
-)
-def test_age_cutoff_by_sex_and_birth_date(sex, birth, fires):
-    finding = rules.age_cutoff(sex=sex, birth_date=birth, post_level="1A41", on=D(2025, 9, 1), policy=CUTOFF)
-    assert (finding is not None) is fires
-
-
-def test_age_cutoff_only_for_the_listed_levels():
-    assert (
-        rules.age_cutoff(sex="1", birth_date=D(1960, 1, 1), post_level="1A31", on=D(2025, 1, 1), policy=CUTOFF) is None
-    )
-
-
-RETIRE = policy(PolicyKey.RETIREMENT, RetirementAlertPolicy(within_months=12))
-
-
-def test_retirement_uses_the_reform_schedule_and_the_window_edge():
-    # DOMAIN.md 6.1: a man born 1965-01 retires 2025-02 (60 years 1 month).
-    male = retirement_policy("male")
-    on_edge = rules.retirement(birth_date=D(1965, 1, 10), schedule=male, on=D(2024, 2, 20), policy=RETIRE)
-    assert on_edge is not None and on_edge.due_date == D(2025, 2, 1)
-    assert on_edge.facts["months_left"] == 12
-    assert "将于 2025 年 02 月 到达法定退休年龄（还有 12 个月）" in on_edge.message
-    assert rules.retirement(birth_date=D(1965, 1, 10), schedule=male, on=D(2024, 1, 31), policy=RETIRE) is None
-
-
-def test_retirement_this_month_and_overdue():
-    woman = retirement_policy("female_cadre")  # born 1970-05 retires 2025-07
-    this_month = rules.retirement(birth_date=D(1970, 5, 1), schedule=woman, on=D(2025, 7, 31), policy=RETIRE)
-    assert this_month is not None and this_month.severity == Severity.WARNING
-    overdue = rules.retirement(birth_date=D(1970, 5, 1), schedule=woman, on=D(2025, 8, 1), policy=RETIRE)
-    assert overdue is not None and overdue.severity == Severity.VIOLATION and "已于 2025 年 07 月" in overdue.message
-
-
-def test_retirement_base_is_per_person():
-    base_65 = retirement_policy("male", base_age_override=65)
-    assert rules.retirement(birth_date=D(1962, 1, 1), schedule=base_65, on=D(2025, 1, 1), policy=RETIRE) is None
-    base_60 = retirement_policy("male")
-    assert rules.retirement(birth_date=D(1962, 1, 1), schedule=base_60, on=D(2025, 1, 1), policy=RETIRE) is not None
-
-
-def test_retirement_window_comes_from_the_policy():
-    male = retirement_policy("male")
-    three = policy(PolicyKey.RETIREMENT, RetirementAlertPolicy(within_months=3))
-    assert rules.retirement(birth_date=D(1965, 1, 1), schedule=male, on=D(2024, 11, 1), policy=three) is not None
-    assert rules.retirement(birth_date=D(1965, 1, 1), schedule=male, on=D(2024, 10, 31), policy=three) is None
-
-
-# --- avoidance -----------------------------------------------------------------------
-
-KIN = policy(PolicyKey.KINSHIP, KinshipPolicy())
-
-
-def holder(cadre_id, unit, *, level=None, title="", parent=None, name="某某"):
-    return Holder(cadre_id, name, unit, f"单位{unit}", parent, level, title)
-
-
-@pytest.mark.parametrize(
-    ("code", "kind"),
-    [("12", "spouse"), ("13", "spouse"), ("10", "lineal"), ("36", "lineal"), ("45", "lineal"),
-     ("16", "collateral"), ("72", "collateral"), ("79", "collateral"), ("42", "in_law"), ("27B", "in_law"),
-     ("56", "in_law"), ("59", "in_law")],
-)  # fmt: skip
-def test_gb4761_codes_fall_into_the_four_kinds(code, kind):
-    assert KinshipPolicy().kinship_class(code) == kind
-
-
-def test_every_gb4761_code_is_classified_once():
-    p = KinshipPolicy()
-    all_codes = [*p.spouse_codes, *p.lineal_codes, *p.collateral_codes, *p.in_law_codes]
-    assert len(all_codes) == len(set(all_codes)) == 81
-
-
-def test_relatives_in_one_leadership_team():
-    a = holder(1, 10, level="1A41", title="局长")
-    b = holder(2, 10, level="1A42", title="副局长")
-    assert rules.kinship_conflict(a, b, "13", KinshipPolicy()) == "same_team"
-    finding = rules.kinship(me=a, other=b, relation_code="13", matched_by="id_number", policy=KIN)
-    assert finding is not None and finding.cause_key == "kin:2" and "夫妻关系，在同一领导班子任职" in finding.message
-
-
-def test_relative_in_the_finance_post_of_the_unit_the_other_leads():
-    leader = holder(1, 10, level="1A41", title="局长")
-    accountant = holder(2, 10, level="1A50", title="财务科科员")
-    assert rules.kinship_conflict(leader, accountant, "14", KinshipPolicy()) == "sensitive"
-    assert rules.kinship_conflict(accountant, leader, "10", KinshipPolicy()) == "sensitive"
-
-
-def test_direct_superior_and_subordinate():
-    leader = holder(1, 10, level="1A41", title="局长")
-    staff = holder(2, 10, level="1A50", title="科员")
-    below = holder(3, 11, level="1A42", title="副主任", parent=10)
-    assert rules.kinship_conflict(leader, staff, "17", KinshipPolicy()) == "superior"
-    assert rules.kinship_conflict(below, leader, "42", KinshipPolicy()) == "superior"
-
-
-def test_no_conflict_across_unrelated_units_or_between_two_non_leaders():
-    a = holder(1, 10, level="1A41", title="局长")
-    b = holder(2, 20, level="1A41", title="局长")
-    c = holder(3, 10, level="1A50", title="科员")
-    d = holder(4, 10, level="1A50", title="财务科科员")
-    assert rules.kinship_conflict(a, b, "13", KinshipPolicy()) is None
-    assert rules.kinship_conflict(c, d, "13", KinshipPolicy()) is None
-
-
-def test_an_unclassified_relation_raises_nothing():
-    a = holder(1, 10, level="1A41")
-    b = holder(2, 10, level="1A42")
-    narrow = KinshipPolicy(collateral_codes=())
-    assert rules.kinship_conflict(a, b, "72", narrow) is None
-
-
-HOME = policy(PolicyKey.HOME_COUNTY, HomeCountyPolicy())
-
-
-@pytest.mark.parametrize(
-    ("title", "fires"),
-    [
-        ("中共清河县委书记", True),
-        ("中共清河县委副书记", False),
-        ("清河县人民政府县长", True),
-        ("清河县人民政府副县长", False),
-        ("清河县人民政府常务副县长", False),
-        ("中共清河县纪委书记、县监委主任", True),
-        ("清河县新小河镇纪委书记", False),
-        ("中共清河县委常委、组织部部长", True),
-        ("中共清河县委组织部副部长", False),
-        ("清河县人民法院院长", True),
-        ("清河县中医院院长", False),
-        ("清河县人民检察院检察长", True),
-        ("清河县公安局局长", True),
-        ("清河县财政局局长", False),
-    ],
-)
-def test_home_county_posts(title, fires):
-    finding = rules.home_county(
-        native_place_code="130534", unit_region_code="130534", post_level="1A31", post_title=title, policy=HOME
-    )
-    assert (finding is not None) is fires
-
-
-def test_home_county_needs_the_same_region():
-    assert (
-        rules.home_county(
-            native_place_code="130500",
-            unit_region_code="130534",
-            post_level="1A31",
-            post_title="中共清河县委书记",
-            policy=HOME,
-        )
-        is None
-    )
-    assert (
-        rules.home_county(
-            native_place_code="", unit_region_code="", post_level="1A31", post_title="中共清河县委书记", policy=HOME
-        )
-        is None
-    )
-
-
-# --- influence ------------------------------------------------------------------------
-
-INFLUENCE = policy(PolicyKey.INFLUENCE, InfluencePolicy())
-
-
-@pytest.mark.parametrize(
-    ("kind", "months"),
-    [
-        (InfluenceKind.ADMONISHMENT, 6),
-        (InfluenceKind.GOV_WARNING, 6),
-        (InfluenceKind.GOV_DEMERIT, 12),
-        (InfluenceKind.GOV_MAJOR_DEMERIT, 18),
-        (InfluenceKind.GOV_DEMOTION, 24),
-        (InfluenceKind.GOV_DISMISSAL, 24),
-        (InfluenceKind.PARTY_WARNING, 12),
-        (InfluenceKind.PARTY_SERIOUS_WARNING, 18),
-    ],
-)
-def test_influence_periods_end_on_the_same_day_months_later(kind, months):
-    decided = D(2025, 3, 15)
-    end = rules.add_months_to_day(decided, months)
-    last_barred = end - datetime.timedelta(days=1)
-    finding = rules.influence(record_id=7, kind=kind, decided_on=decided, on=last_barred, policy=INFLUENCE)
-    assert finding is not None and finding.due_date == end and finding.facts["months"] == months
-    assert rules.influence(record_id=7, kind=kind, decided_on=decided, on=end, policy=INFLUENCE) is None
-    assert rules.influence(record_id=7, kind=kind, decided_on=decided, on=decided, policy=INFLUENCE) is not None
-
-
-def test_influence_before_the_decision_is_nothing():
-    assert (
-        rules.influence(record_id=1, kind="gov_warning", decided_on=D(2025, 3, 15), on=D(2025, 3, 14), policy=INFLUENCE)
-        is None
-    )
-
-
-# --- probation ---------------------------------------------------------------------------
-
-PROBATION = policy(PolicyKey.PROBATION, ProbationPolicy())
-
-
-@pytest.mark.parametrize(
-    ("on", "fires", "severity"),
-    [
-        (D(2025, 12, 31), False, None),  # 31 days before the end
-        (D(2026, 1, 1), True, Severity.NOTICE),  # exactly 30 days before
-        (D(2026, 1, 31), True, Severity.NOTICE),  # the end day itself
-        (D(2026, 2, 1), True, Severity.VIOLATION),  # ended, still on probation
-    ],
-)
-def test_probation_ending_within_30_days(on, fires, severity):
-    finding = rules.probation(post_level="1A98", start=D(2025, 1, 31), on=on, policy=PROBATION)
-    assert (finding is not None) is fires
-    if finding:
-        assert finding.due_date == D(2026, 1, 31)
-        assert finding.severity == severity
-
-
-def test_probation_only_for_the_probation_level():
-    assert rules.probation(post_level="1A50", start=D(2025, 1, 1), on=D(2025, 12, 31), policy=PROBATION) is None
+from core import checks
+from oversight.rules import InfluencePolicy
+from personnel.checks.probation import ProbationPolicy
+from personnel.checks.rotation import RotationPolicy
+
+RULES = {
+    "rotation_deputy", "rotation_post", "term_limit", "level_tenure", "age_cutoff", "retirement", "kinship",
+    "home_county", "influence", "probation",
+}  # fmt: skip
+POLICY_KEYS = ["rotation", "age_cutoff", "retirement", "kinship", "home_county", "influence", "probation"]
 
 
 # --- policies as data ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", list(PolicyKey))
+@pytest.mark.parametrize("key", POLICY_KEYS)
 def test_policy_params_round_trip_through_json(key):
-    params = rules.policy_defaults(key)
-    assert rules.policy_from_params(key, params) == rules.POLICY_CLASSES[key]()
+    params = checks.policy_defaults(key)
+    assert checks.policy_from_params(key, params) == checks.policy_spec(key).cls()
 
 
 def test_missing_policy_params_keep_their_defaults():
-    value = rules.policy_from_params(PolicyKey.ROTATION, {"must_rotate_years": 9})
+    value = checks.policy_from_params("rotation", {"must_rotate_years": 9})
     assert value.must_rotate_years == 9
     assert value.deputy_should_rotate_years == 8
     assert dataclasses.replace(value, must_rotate_years=10) == RotationPolicy()
@@ -408,4 +47,17 @@ def test_domain_defaults():
 
 
 def test_every_rule_has_a_label_and_a_policy():
-    assert set(rules.RULE_LABELS) == set(Rule) == set(rules.RULE_POLICY)
+    registered = checks.registered_checks()
+    assert {str(check.rule) for check in registered} == RULES  # the stored rule codes stay
+    assert {spec.key for spec in checks.registered_policies()} == set(POLICY_KEYS)
+    for check in registered:
+        assert check.label and checks.policy_spec(check.policy).key == check.policy
+
+
+def test_a_rule_code_is_declared_once():
+    rotation_check = next(check for check in checks.registered_checks() if check.rule == "rotation_post")
+    checks.register_check(rotation_check)  # the same declaration again is harmless (ready() may run twice)
+    with pytest.raises(ValueError, match="already registered"):
+        checks.register_check(dataclasses.replace(rotation_check, label="另一个"))
+    with pytest.raises(ValueError, match="unregistered policy"):
+        checks.register_check(dataclasses.replace(rotation_check, rule="new_rule", policy="nowhere"))

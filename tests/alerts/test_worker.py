@@ -81,7 +81,7 @@ def _expected_keys() -> set[tuple[int, str, str]]:
     """What a complete check finds, computed in this process without the
     workers: every cadre as one range."""
     found, _seconds = engine.check_range(0, 10**12, ON, policies_in_force(ON))
-    return {(item.cadre_id, item.finding.rule.value, item.finding.cause_key) for item in found}
+    return {(item.cadre_id, str(item.finding.rule), item.finding.cause_key) for item in found}
 
 
 def test_a_check_runs_end_to_end_on_a_real_worker() -> None:

@@ -1,5 +1,5 @@
 """Demo records for the alert checks, derived from the demo registry
-(``manage.py alerts_demo`` after ``demo_data``): the sanctions the
+(``manage.py oversight_demo`` after ``demo_data``): the sanctions the
 generator wrote into 奖惩 become influence records, and a deterministic few
 cadres graded 基本称职 last year are given a recent 诫勉, so the influence
 rule has something to find. Set-based and idempotent."""
@@ -10,7 +10,7 @@ import datetime
 
 from django.db import connection, transaction
 
-from alerts.rules import InfluenceKind
+from oversight.rules import InfluenceKind
 
 # The sanction titles personnel.demo writes, and what they are.
 PUNISHMENT_KINDS = {
@@ -32,7 +32,7 @@ def seed_influence_records(*, as_of: datetime.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            INSERT INTO alerts_influencerecord (cadre_id, kind, decided_on, authority, document_no, reason)
+            INSERT INTO oversight_influencerecord (cadre_id, kind, decided_on, authority, document_no, reason)
             SELECT r.cadre_id, m.kind, r.date, left(r.issuer, 100), '', left(r.description, 300)
             FROM personnel_rewardpunishment r
             JOIN unnest(%s::text[], %s::text[]) AS m(title, kind) ON m.title = r.title
@@ -44,12 +44,12 @@ def seed_influence_records(*, as_of: datetime.date) -> int:
         added = cursor.rowcount
         cursor.execute(
             """
-            INSERT INTO alerts_influencerecord (cadre_id, kind, decided_on, authority, document_no, reason)
+            INSERT INTO oversight_influencerecord (cadre_id, kind, decided_on, authority, document_no, reason)
             SELECT a.cadre_id, %s, %s::date - (a.cadre_id * 37 %% 150)::int, '县委组织部', '',
                    '年度考核基本称职，组织诫勉谈话'
             FROM personnel_appraisal a
             WHERE a.year = %s AND a.grade = 'basic' AND a.cadre_id %% 3 = 0
-              AND NOT EXISTS (SELECT 1 FROM alerts_influencerecord x WHERE x.cadre_id = a.cadre_id AND x.kind = %s)
+              AND NOT EXISTS (SELECT 1 FROM oversight_influencerecord x WHERE x.cadre_id = a.cadre_id AND x.kind = %s)
             ON CONFLICT DO NOTHING
             """,
             [InfluenceKind.ADMONISHMENT.value, as_of, as_of.year - 1, InfluenceKind.ADMONISHMENT.value],
