@@ -47,6 +47,7 @@ from imports.roster import (
 from imports.selectors import roster_educations
 from imports.xlsx import TEMPLATE_PROPERTY
 from personnel.exports import mask_id_number
+from personnel.facts import ShownEducation
 from personnel.models import Cadre, Code, EducationKind, Unit
 from personnel.selectors import cadre_list_visible_to, list_params
 
@@ -258,7 +259,7 @@ class RosterRows:
                 record = dict(zip(_CADRE_VALUES, row, strict=True))
                 yield [self.value(f, record, educations.get(record["pk"], {})) for f in self.fields]
 
-    def value(self, f: RosterField, record: dict[str, Any], educations: dict[str, tuple[Any, ...]]) -> Any:
+    def value(self, f: RosterField, record: dict[str, Any], educations: dict[str, ShownEducation]) -> Any:
         if f.kind is Kind.SKIP:
             return None
         if f.education_kind:
@@ -267,10 +268,10 @@ class RosterRows:
             if entry is None:
                 return None
             if f.kind is Kind.EDU_LEVEL:
-                return self.codes.get(entry[1])
+                return entry.education or None
             if f.kind is Kind.EDU_DEGREE:
-                return self.codes.get(entry[2])
-            return entry[3] or None
+                return entry.degree or None
+            return entry.school or None
         if f.kind is Kind.DATE:
             value = record[f.target]  # type: ignore[index]
             return year_month(value) if f.key == "birth_date" else date_text(value)

@@ -45,11 +45,8 @@ def export_for_actor(actor: Actor, job_id: Any) -> ExportJob:
         raise Http404("未找到该导出任务") from None
 
 
-def roster_educations(cadre_ids: list[int]) -> dict[int, dict[str, tuple[int | None, int | None, int | None, str]]]:
+def roster_educations(cadre_ids: list[int]) -> dict[int, dict[str, facts.ShownEducation]]:
     """The education a roster shows for each cadre and kind (full-time,
-    in-service), as personnel.facts defines it for every page and file:
-    (row id, education id, degree id, 毕业院校系及专业). One query."""
-    return {
-        cadre_id: {kind: (edu.row_id, edu.education_id, edu.degree_id, edu.school) for kind, edu in by_kind.items()}
-        for cadre_id, by_kind in facts.educations_for(cadre_ids).items()
-    }
+    in-service), as personnel.facts defines it for every page and file; its
+    ``row_id`` is the entry a roster row edits. Two queries."""
+    return facts.educations_for(cadre_ids)

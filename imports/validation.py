@@ -59,6 +59,7 @@ from imports.xlsx import RejectedFile, find_formulas, inspect_workbook
 from personnel import rules
 from personnel.codes import code_index, normalize
 from personnel.dates import PartialDate, Precision
+from personnel.facts import ShownEducation
 from personnel.models import Cadre, Code, CodeTable, EducationKind, Unit
 
 logger = logging.getLogger(__name__)
@@ -115,7 +116,7 @@ class Stored:
     unit_id: int
     unit_path: str
     values: dict[str, Any]
-    educations: dict[str, tuple[int | None, int | None, int | None, str]]  # kind → (row id, education, degree, school)
+    educations: dict[str, ShownEducation]  # kind → what a roster shows (personnel.facts)
 
 
 class RosterValidator:
@@ -562,7 +563,10 @@ class RosterValidator:
                 changes.append([key, f.label, *difference])
                 data.update(self._columns(f, value))
         for kind, parts in self._education_values(values).items():
-            row_id, education_id, degree_id, school = existing.educations.get(kind, (None, None, None, ""))
+            shown = existing.educations.get(kind)
+            row_id, education_id, degree_id, school = (
+                (shown.row_id, shown.education_id, shown.degree_id, shown.school) if shown else (None, None, None, "")
+            )
             prefix = "ft" if kind == EducationKind.FULL_TIME else "is"
             op: dict[str, Any] = {}
             for part, old_value, label_key in (
