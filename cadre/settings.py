@@ -194,6 +194,8 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 else:
     CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport with whole-file writes (cadre/broker.py).
+    CELERY_BROKER_TRANSPORT = "cadre.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
         "data_folder_out": str(CELERY_QUEUE_DIR / "queue"),
