@@ -33,8 +33,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from alerts.models import CheckChunk, CheckRun, RunStatus
-from alerts.policies import from_snapshot
 from core.checks import Located, Policies, registered_checks
+from personnel.policy_store import from_snapshot
 
 # --- preparing a run --------------------------------------------------------------------
 

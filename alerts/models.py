@@ -1,11 +1,11 @@
-"""Alerts (预警): the policies the checks read, the check runs and their
-chunks, and the alerts they raise with the staff's work on them. The rules
-themselves, and the records they read, belong to the apps that register
-them (``core.checks``).
+"""Alerts (预警): the check runs and their chunks, and the alerts they raise
+with the staff's work on them. The rules themselves, the records they read
+and the policy versions of their numbers belong to the apps that register
+them (``core.checks``; versions in ``personnel.models.Policy``).
 
-Policies are tracked by pghistory like the registry. Alerts are derived rows rewritten by every run; what people do
-with them (acknowledge, assign, resolve) and what the checks do (open,
-close, reopen) is kept in ``AlertEvent``, an append-only log.
+Alerts are derived rows rewritten by every run; what people do with them
+(acknowledge, assign, resolve) and what the checks do (open, close,
+reopen) is kept in ``AlertEvent``, an append-only log.
 """
 
 from __future__ import annotations
@@ -14,42 +14,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from core.checks import SEVERITY_LABELS, policy_choices, rule_choices
-from core.history import track
+from core.checks import SEVERITY_LABELS, rule_choices
 from core.models import Job
 from personnel.models import Cadre
 
 SEVERITY_CHOICES = [(severity.value, label) for severity, label in SEVERITY_LABELS.items()]
-
-
-@track()
-class AlertPolicy(models.Model):
-    """One version of a policy: its parameters from ``effective_from`` on,
-    until a later version takes over. The checks read the version in force
-    at the check date."""
-
-    key = models.CharField("政策", max_length=20, choices=policy_choices)
-    effective_from = models.DateField("生效日期")
-    params = models.JSONField("参数")
-    note = models.CharField("依据或说明", max_length=300, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="修改人",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    changed_at = models.DateTimeField("修改时间", auto_now=True)
-
-    class Meta:
-        verbose_name = "预警政策"
-        verbose_name_plural = "预警政策"
-        ordering = ["key", "-effective_from"]
-        constraints = [models.UniqueConstraint(fields=["key", "effective_from"], name="alert_policy_one_per_day")]
-
-    def __str__(self) -> str:
-        return f"{self.get_key_display()}（自 {self.effective_from:%Y-%m-%d} 起）"
 
 
 class RunStatus(models.TextChoices):

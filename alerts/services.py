@@ -1,5 +1,6 @@
-"""Every write of the alerts app: starting and resuming check runs, the
-staff's work on alerts, and the policies.
+"""Every write of the alerts app: starting and resuming check runs, and
+the staff's work on alerts (policy versions are written by
+``personnel.services.policy_set``, the one policy store's service).
 
 Each service is atomic and checks the actor's rights itself, so the web
 pages and the API cannot differ. Background work is enqueued after commit.
@@ -8,7 +9,7 @@ pages and the API cannot differ. Background work is enqueued after commit.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,12 +17,10 @@ from django.utils import timezone
 
 from accounts.access import scope_of
 from accounts.models import Role, User
-from alerts import policies as policy_selectors
 from alerts import queue
-from alerts.models import ACTIVE_STATES, Alert, AlertEvent, AlertPolicy, AlertState, CheckRun, EventKind, RunStatus
-from core.checks import policy_from_params, policy_spec, policy_to_params
+from alerts.models import ACTIVE_STATES, Alert, AlertEvent, AlertState, CheckRun, EventKind, RunStatus
 from core.errors import ConflictError
-from core.history import history_context
+from personnel.policy_store import snapshot
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -58,12 +57,6 @@ def can_handle(actor: Actor, alert: Alert) -> bool:
     return scope_of(actor).can_write_path(alert.cadre.unit.path)
 
 
-def can_edit_policies(actor: Actor) -> bool:
-    """Policies are configuration: the system administrator's (三员分立:
-    the accounts-and-configuration role), who sees no cadre data."""
-    return scope_of(actor).has_role(Role.SYSTEM_ADMIN)
-
-
 # --- runs -------------------------------------------------------------------------------
 
 
@@ -94,7 +87,7 @@ def run_start(
                 trigger=trigger,
                 check_date=on,
                 chunk_size=chunk_size,
-                policies=policy_selectors.snapshot(on),
+                policies=snapshot(on),
             )
             transaction.on_commit(lambda: queue.enqueue_prepare(run.pk))
     except IntegrityError:
@@ -198,36 +191,3 @@ def alert_resolve(*, actor: Actor, alert: Alert, note: str) -> Alert:
 
 
 ALERT_ACTIVE_STATES = ACTIVE_STATES
-
-
-# --- policies ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def policy_set(
-    *, actor: Actor, key: str, effective_from: datetime.date, params: dict[str, Any], note: str = ""
-) -> AlertPolicy:
-    """A new version of a policy from ``effective_from`` (or a change of the
-    version starting that day). The values are checked by reading them into
-    the policy's dataclass; history is written by the triggers."""
-    if not can_edit_policies(actor):
-        raise PermissionDenied("只有系统管理员可以修改预警政策")
-    key = policy_spec(key).key  # an unknown key is a KeyError: the caller sends only registered ones
-    try:
-        value = policy_from_params(key, params)
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"政策参数有误：{exc}") from exc
-    for name, number in policy_to_params(value).items():
-        if isinstance(number, int) and number < 0:
-            raise ValidationError({name: "不能为负数"})
-    with history_context(actor=actor):
-        policy, _created = AlertPolicy.objects.update_or_create(
-            key=key,
-            effective_from=effective_from,
-            defaults={
-                "params": policy_to_params(value),
-                "note": note.strip(),
-                "changed_by": actor if isinstance(actor, User) else None,
-            },
-        )
-    return policy

@@ -24,12 +24,14 @@ from accounts.access import scope_of
 from accounts.views import browser_login_required
 from alerts import selectors, services
 from alerts.forms import AlertFilterForm, AssignForm, NoteForm, PolicyForm, ResolveForm
-from alerts.models import AlertPolicy, RunStatus
-from alerts.policies import policy_rows_in_force
+from alerts.models import RunStatus
 from core.checks import policy_defaults, policy_spec, registered_checks, registered_policies, rule_label
 from core.xlsx import XLSX_CONTENT_TYPE
+from personnel import services as personnel_services
 from personnel.access import require_cadre_scope, units_visible_to
 from personnel.exports import EXPORT_MAX_ROWS, content_disposition, write_xlsx
+from personnel.models import Policy
+from personnel.policy_store import policy_rows_in_force
 
 logger = logging.getLogger(__name__)
 PAGE_SIZE = 50
@@ -257,7 +259,7 @@ def run_progress(request: HttpRequest, run_id: int) -> JsonResponse:
 
 def _require_policy_reader(request: HttpRequest) -> None:
     scope = scope_of(request.user)
-    if not (services.can_edit_policies(request.user) or (scope.read_paths and not scope.is_admin)):
+    if not (personnel_services.can_edit_policies(request.user) or (scope.read_paths and not scope.is_admin)):
         raise PermissionDenied("您的账号不能查看预警政策")
 
 
@@ -266,8 +268,8 @@ def _require_policy_reader(request: HttpRequest) -> None:
 def policy_list(request: HttpRequest) -> HttpResponse:
     _require_policy_reader(request)
     in_force = policy_rows_in_force(timezone.localdate())
-    versions: dict[str, list[AlertPolicy]] = {}
-    for row in AlertPolicy.objects.select_related("changed_by").order_by("key", "-effective_from"):
+    versions: dict[str, list[Policy]] = {}
+    for row in Policy.objects.select_related("changed_by").order_by("key", "-effective_from"):
         versions.setdefault(row.key, []).append(row)
     policies = [
         {
@@ -279,11 +281,11 @@ def policy_list(request: HttpRequest) -> HttpResponse:
         }
         for spec in registered_policies()
     ]
-    context = {"policies": policies, "can_edit": services.can_edit_policies(request.user)}
+    context = {"policies": policies, "can_edit": personnel_services.can_edit_policies(request.user)}
     return render(request, "alerts/policies.html", context)
 
 
-def _readable(row: AlertPolicy | None, labels: Mapping[str, str]) -> list[tuple[str, str]]:
+def _readable(row: Policy | None, labels: Mapping[str, str]) -> list[tuple[str, str]]:
     if row is None:
         return []
     return [
@@ -302,7 +304,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
     except KeyError:
         raise Http404("未找到该政策") from None
     policy_key = spec.key
-    if not services.can_edit_policies(request.user):
+    if not personnel_services.can_edit_policies(request.user):
         raise PermissionDenied("只有系统管理员可以修改预警政策")
     current = policy_rows_in_force(timezone.localdate())[policy_key]
     params = current.params if current is not None else policy_defaults(policy_key)
@@ -310,7 +312,7 @@ def policy_edit(request: HttpRequest, key: str) -> HttpResponse:
         form = PolicyForm(request.POST, key=policy_key, current=params)
         if form.is_valid():
             try:
-                services.policy_set(
+                personnel_services.policy_set(
                     actor=request.user,
                     key=policy_key,
                     effective_from=form.cleaned_data["effective_from"],

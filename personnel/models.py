@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.db.models.functions import Reverse
 from django.utils import timezone
 
+from core.checks import policy_choices
 from core.history import STATEMENT, track
 from personnel import facts, rules
 
@@ -602,3 +603,34 @@ class Kinship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.low}-{self.high}"
+
+
+@track()
+class Policy(models.Model):
+    """One version of a policy (the numbers of a rule; ``core.checks``): its
+    parameters from ``effective_from`` on, until a later version takes over.
+    The one policy store of the project (``personnel.policy``); moved here
+    from alerts (AlertPolicy) with its rows and history."""
+
+    key = models.CharField("政策", max_length=20, choices=policy_choices)
+    effective_from = models.DateField("生效日期")
+    params = models.JSONField("参数")
+    note = models.CharField("依据或说明", max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="修改人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "政策"
+        verbose_name_plural = "政策"
+        ordering = ["key", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["key", "effective_from"], name="policy_one_version_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_key_display()}（自 {self.effective_from:%Y-%m-%d} 起）"

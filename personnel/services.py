@@ -15,11 +15,13 @@ from django.utils import timezone
 from pypinyin import Style, lazy_pinyin
 
 from accounts.access import require_role, scope_of
-from accounts.models import Role
+from accounts.models import Role, User
+from core.checks import policy_from_params, policy_spec, policy_to_params
 from core.history import history_context
 from personnel import rules
 from personnel.access import require_write, writable_cadre
-from personnel.models import Cadre, ChangeRequest, ChangeRequestStatus, Unit
+from personnel.models import Cadre, ChangeRequest, ChangeRequestStatus, Policy, Unit
+from personnel.policy import clear_cache as clear_policy_cache
 
 if TYPE_CHECKING:
     from accounts.access import Actor
@@ -221,6 +223,48 @@ def cadre_relation_delete(*, actor: Actor, relation: Any) -> None:
     writable_cadre(actor, relation.cadre)
     with history_context(actor=actor):
         relation.delete()
+
+
+# --- policies ---------------------------------------------------------------------------
+
+
+def can_edit_policies(actor: Actor) -> bool:
+    """Policies are configuration: the system administrator's (三员分立:
+    the accounts-and-configuration role), who sees no cadre data."""
+    return scope_of(actor).has_role(Role.SYSTEM_ADMIN)
+
+
+@transaction.atomic
+def policy_set(
+    *, actor: Actor, key: str, effective_from: datetime.date, params: dict[str, Any], note: str = ""
+) -> Policy:
+    """A new version of a policy from ``effective_from`` (or a change of the
+    version starting that day). The values are checked by reading them into
+    the policy's dataclass; history is written by the triggers."""
+    if not can_edit_policies(actor):
+        raise PermissionDenied("只有系统管理员可以修改政策")
+    key = policy_spec(key).key  # an unknown key is a KeyError: callers send registered ones only
+    try:
+        value = policy_from_params(key, params)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"政策参数有误：{exc}") from exc
+    for name, number in policy_to_params(value).items():
+        if isinstance(number, int) and number < 0:
+            raise ValidationError({name: "不能为负数"})
+    with history_context(actor=actor):
+        policy, _created = Policy.objects.update_or_create(
+            key=key,
+            effective_from=effective_from,
+            defaults={
+                "params": policy_to_params(value),
+                "note": note.strip(),
+                "changed_by": actor if isinstance(actor, User) else None,
+            },
+        )
+    # This process reads the new numbers at once; others within a minute.
+    transaction.on_commit(clear_policy_cache)
+    clear_policy_cache()
+    return policy
 
 
 # --- quotas and code tables ---------------------------------------------------------

@@ -45,3 +45,18 @@ def live_worker(transactional_db: Any) -> Any:
             Path(folder).mkdir(parents=True, exist_ok=True)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_cache(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The retirement schedules are read once per process and cached (a page
+    pays no query for them): each test starts with them read afresh from the
+    test database, outside its transaction, so no test sees another's
+    policy versions and no query count includes the read."""
+    from personnel.policy import clear_cache, retirement_age_policy
+
+    clear_cache()
+    with django_db_blocker.unblock():
+        retirement_age_policy()
+    yield
+    clear_cache()

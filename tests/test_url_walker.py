@@ -356,7 +356,7 @@ WATCHED_TABLES = [
     "imports_exportjob",
     "alerts_alert",
     "alerts_alertevent",
-    "alerts_alertpolicy",
+    "personnel_policy",
     "alerts_checkrun",
     "alerts_checkchunk",
     "oversight_influencerecord",

@@ -7,17 +7,18 @@ from django.db import migrations
 
 EFFECTIVE_FROM = datetime.date(2025, 1, 1)
 NOTE = "DOMAIN.md 默认值（系统初始化）"
+KEYS = ("rotation", "age_cutoff", "retirement", "kinship", "home_county", "influence", "probation")
 
 
 def seed(apps, schema_editor):
-    # The policies the installed apps declare (core.checks), with their
-    # DOMAIN.md defaults.
-    from core.checks import policy_defaults, registered_policies
+    # The seven policies the alert checks had when this ran, with their
+    # DOMAIN.md defaults as their declaring apps give them (core.checks).
+    from core.checks import policy_defaults
 
     AlertPolicy = apps.get_model("alerts", "AlertPolicy")
-    for spec in registered_policies():
+    for key in KEYS:
         AlertPolicy.objects.get_or_create(
-            key=spec.key, effective_from=EFFECTIVE_FROM, defaults={"params": policy_defaults(spec.key), "note": NOTE}
+            key=key, effective_from=EFFECTIVE_FROM, defaults={"params": policy_defaults(key), "note": NOTE}
         )
 
 

@@ -20,7 +20,7 @@ from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, Po
 from personnel.checks.rotation import LEADERSHIP_LEVELS
 from personnel.checks.sql import ACTIVE, BASE, rows
 from personnel.models import RetirementCategory
-from personnel.policy import retirement_policy
+from personnel.policy import RETIREMENT_AGE, RetirementAgePolicy
 from personnel.rules import RetirementPolicy, add_months, statutory_retirement_month
 
 
@@ -51,7 +51,7 @@ class AgeCutoffPolicy:
 @dataclass(frozen=True)
 class RetirementAlertPolicy:
     """Statutory retirement (DOMAIN.md 6.1) within this many months. The
-    schedules themselves are personnel.policy's."""
+    schedules themselves are the retirement_age policy's (personnel.policy)."""
 
     within_months: int = 12
 
@@ -316,12 +316,14 @@ _BASE_OVERRIDE_SQL = "CASE WHEN al.code ~ '^[0-9]+$' THEN al.code::int END"
 
 
 def check_retirement(first: int, last: int, on: datetime.date, policies: Policies) -> list[Located]:
-    """Cadre.retirement_month's logic (personnel.rules with personnel.policy's
-    schedules and the per-person NLLB base), for the chunk at once: SQL keeps
-    those old enough to retire within the window even with no delay."""
+    """Cadre.retirement_month's logic (personnel.rules with the schedules of
+    the retirement_age policy in force at the check date, and the per-person
+    NLLB base), for the chunk at once: SQL keeps those old enough to retire
+    within the window even with no delay."""
     policy = policies[RETIREMENT]
     p: RetirementAlertPolicy = policy.value
-    bases = {category.value: retirement_policy(category.value).base_age_years for category in RetirementCategory}
+    ages: RetirementAgePolicy = policies[RETIREMENT_AGE].value
+    bases = {category.value: ages.schedule(category.value).base_age_years for category in RetirementCategory}
     horizon = add_months(on.replace(day=1), p.within_months + 1)
     sql = f"""
         SELECT c.id, c.birth_date, {_CATEGORY_SQL} AS category, {_BASE_OVERRIDE_SQL} AS base
@@ -348,7 +350,7 @@ def check_retirement(first: int, last: int, on: datetime.date, policies: Policie
     for cadre_id, birth, category, base in candidates:
         key = (category, base)
         if key not in schedules:
-            schedules[key] = retirement_policy(category, base_age_override=base)
+            schedules[key] = ages.schedule(category, base_age_override=base)
         finding = retirement(birth_date=birth, schedule=schedules[key], on=on, policy=policy)
         if finding:
             found.append(Located(cadre_id, cadre_id, finding))

@@ -12,13 +12,13 @@ import pytest
 from accounts.access import SYSTEM
 from alerts import engine, services
 from alerts.models import Alert, AlertEvent, AlertState, CheckChunk, EventKind, RunStatus
-from alerts.policies import policies_in_force
 from core.checks import policy_defaults
 from oversight.models import InfluenceRecord
 from personnel import rules as periods
 from personnel import services as personnel_services
 from personnel.checks import probation, registry, rotation
 from personnel.models import CadreRelation, CadreStatus, FamilyMember
+from personnel.policy_store import policies_in_force
 from tests.alerts.conftest import ON, Rule, cadre, level, relation, run_checks
 
 D = datetime.date
@@ -167,7 +167,7 @@ def test_relatives_found_by_id_number_by_name_and_birth_month_and_by_relation(wo
 def test_a_policy_version_applies_from_its_effective_date(world):
     staff = world["users"]["sysadmin"]
     params = policy_defaults("rotation") | {"must_rotate_years": 14}
-    services.policy_set(actor=staff, key="rotation", effective_from=D(2025, 10, 1), params=params)
+    personnel_services.policy_set(actor=staff, key="rotation", effective_from=D(2025, 10, 1), params=params)
     run_checks(on=D(2025, 9, 30))
     assert Alert.objects.filter(rule=Rule.ROTATION_POST, state=AlertState.OPEN).count() == 2
     run = run_checks(on=D(2025, 10, 1))

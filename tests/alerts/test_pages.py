@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from alerts.models import Alert, AlertEvent, AlertPolicy, AlertState, CheckRun, EventKind
+from alerts.models import Alert, AlertEvent, AlertState, CheckRun, EventKind
+from personnel.models import Policy
 from tests.alerts.conftest import Rule, cadre, run_checks
 
 D = datetime.date
@@ -184,7 +185,7 @@ def test_system_admin_adds_a_policy_version_others_only_read(checked):
     data.update({"effective_from": "2026-01-01", "must_rotate_years": "12", "note": "县委文件"})
     response = client.post(url, data)
     assert response.status_code == 302
-    version = AlertPolicy.objects.get(key="rotation", effective_from=D(2026, 1, 1))
+    version = Policy.objects.get(key="rotation", effective_from=D(2026, 1, 1))
     assert version.params["must_rotate_years"] == 12 and version.params["deputy_levels"] == [
         "1A12",
         "1A22",
@@ -202,7 +203,7 @@ def test_policy_form_refuses_a_bad_pattern(checked):
     data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
     data.update({"effective_from": "2026-01-01", "post_patterns": "县委书记$\n([未闭合"})
     assert client.post(url, data).status_code == 400
-    assert not AlertPolicy.objects.filter(key="home_county", effective_from=D(2026, 1, 1)).exists()
+    assert not Policy.objects.filter(key="home_county", effective_from=D(2026, 1, 1)).exists()
 
 
 def test_alert_list_takes_the_same_queries_for_more_rows(checked):

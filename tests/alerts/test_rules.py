@@ -18,7 +18,16 @@ RULES = {
     "rotation_deputy", "rotation_post", "term_limit", "level_tenure", "age_cutoff", "retirement", "kinship",
     "home_county", "influence", "probation",
 }  # fmt: skip
-POLICY_KEYS = ["rotation", "age_cutoff", "retirement", "kinship", "home_county", "influence", "probation"]
+POLICY_KEYS = [
+    "retirement_age",
+    "rotation",
+    "age_cutoff",
+    "retirement",
+    "kinship",
+    "home_county",
+    "influence",
+    "probation",
+]
 
 
 # --- policies as data ------------------------------------------------------------------------

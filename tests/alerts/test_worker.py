@@ -23,10 +23,10 @@ from accounts.access import SYSTEM
 from alerts import engine, services
 from alerts import tasks as alert_tasks
 from alerts.models import Alert, AlertEvent, CheckChunk, CheckRun, EventKind, RunStatus
-from alerts.policies import policies_in_force
 from cadre.celery import app
 from cadre.env import database_url
 from personnel.models import Code, CodeTable
+from personnel.policy_store import policies_in_force
 from tests.factories import make_cadre, make_unit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

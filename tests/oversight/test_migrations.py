@@ -1,4 +1,5 @@
-"""Moving sanctions to oversight and relations to personnel keeps the rows,
+"""Moving sanctions to oversight, and relations and policy versions to
+personnel keeps the rows,
 their ids and their history: the database is taken back to before the move,
 rows are written there (the old history triggers record them), and the
 migrations are run forward over them."""
@@ -13,7 +14,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from oversight.models import InfluenceRecord
-from personnel.models import CadreRelation, Code, CodeTable, Kinship
+from personnel.models import CadreRelation, Code, CodeTable, Kinship, Policy
 from tests.factories import make_cadre, make_unit
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -60,6 +61,13 @@ def test_sanctions_and_relations_move_with_their_rows_ids_and_history() -> None:
         OldRecord.objects.filter(pk=record.pk).update(reason="迁移前（更正）")
         relation = OldRelation.objects.create(cadre_id=head.pk, relative_id=wife.pk, relation_id=relation_code.pk)
         OldKinship.objects.create(low=head.pk, high=wife.pk, relation_code="13", matched_by="relation")
+        OldPolicy = old.get_model("alerts", "AlertPolicy")
+        version = OldPolicy.objects.create(
+            key="rotation", effective_from=datetime.date(2026, 1, 1), params={"must_rotate_years": 9}, note="迁移前"
+        )
+        versions = set(OldPolicy.objects.exclude(key="retirement_age").values_list("pk", "key", "effective_from"))
+        policy_events = _events("alerts_alertpolicyevent")
+        assert policy_events[-1] == ("insert", version.pk)
         assert _events("alerts_influencerecordevent") == [("insert", record.pk), ("update", record.pk)]
         assert _events("alerts_cadrerelationevent") == [("insert", relation.pk)]
     finally:
@@ -82,6 +90,11 @@ def test_sanctions_and_relations_move_with_their_rows_ids_and_history() -> None:
     )
     assert _events("personnel_cadrerelationevent") == [("insert", relation.pk)]  # copied, not re-recorded
     assert list(Kinship.objects.values_list("low", "high")) == [(head.pk, wife.pk)]
+    moved_versions = set(Policy.objects.exclude(key="retirement_age").values_list("pk", "key", "effective_from"))
+    assert moved_versions == versions
+    assert Policy.objects.get(pk=version.pk).params == {"must_rotate_years": 9}
+    assert Policy.objects.filter(key="retirement_age").count() == 1  # seeded, after the moved ids
+    assert _events("personnel_policyevent")[: len(policy_events)] == policy_events
 
     # The new tables' own triggers and id sequences carry on from the moved rows.
     another = InfluenceRecord.objects.create(cadre=wife, kind="admonishment", decided_on=datetime.date(2025, 4, 1))
@@ -92,8 +105,11 @@ def test_sanctions_and_relations_move_with_their_rows_ids_and_history() -> None:
     assert second.pk > relation.pk
     assert _events("personnel_cadrerelationevent")[-1] == ("insert", second.pk)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT to_regclass('alerts_influencerecord'), to_regclass('alerts_cadrerelation')")
-        assert cursor.fetchone() == (None, None)
+        cursor.execute(
+            "SELECT to_regclass('alerts_influencerecord'), to_regclass('alerts_cadrerelation'),"
+            " to_regclass('alerts_alertpolicy')"
+        )
+        assert cursor.fetchone() == (None, None, None)
     # Deleting a cadre in raw SQL still takes its sanctions and relations with it.
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM personnel_cadre WHERE id = %s", [wife.pk])

@@ -23,7 +23,7 @@ from personnel.checks.registry import (
     RetirementAlertPolicy,
 )
 from personnel.checks.rotation import RotationPolicy, RotationRule
-from personnel.policy import retirement_policy
+from personnel.policy import RetirementAgePolicy
 
 D = datetime.date
 SINCE = D(2025, 1, 1)
@@ -179,7 +179,7 @@ RETIRE = policy("retirement", RetirementAlertPolicy(within_months=12))
 
 def test_retirement_uses_the_reform_schedule_and_the_window_edge():
     # DOMAIN.md 6.1: a man born 1965-01 retires 2025-02 (60 years 1 month).
-    male = retirement_policy("male")
+    male = RetirementAgePolicy().schedule("male")
     on_edge = registry.retirement(birth_date=D(1965, 1, 10), schedule=male, on=D(2024, 2, 20), policy=RETIRE)
     assert on_edge is not None and on_edge.due_date == D(2025, 2, 1)
     assert on_edge.facts["months_left"] == 12
@@ -188,7 +188,7 @@ def test_retirement_uses_the_reform_schedule_and_the_window_edge():
 
 
 def test_retirement_this_month_and_overdue():
-    woman = retirement_policy("female_cadre")  # born 1970-05 retires 2025-07
+    woman = RetirementAgePolicy().schedule("female_cadre")  # born 1970-05 retires 2025-07
     this_month = registry.retirement(birth_date=D(1970, 5, 1), schedule=woman, on=D(2025, 7, 31), policy=RETIRE)
     assert this_month is not None and this_month.severity == Severity.WARNING
     overdue = registry.retirement(birth_date=D(1970, 5, 1), schedule=woman, on=D(2025, 8, 1), policy=RETIRE)
@@ -196,14 +196,14 @@ def test_retirement_this_month_and_overdue():
 
 
 def test_retirement_base_is_per_person():
-    base_65 = retirement_policy("male", base_age_override=65)
+    base_65 = RetirementAgePolicy().schedule("male", base_age_override=65)
     assert registry.retirement(birth_date=D(1962, 1, 1), schedule=base_65, on=D(2025, 1, 1), policy=RETIRE) is None
-    base_60 = retirement_policy("male")
+    base_60 = RetirementAgePolicy().schedule("male")
     assert registry.retirement(birth_date=D(1962, 1, 1), schedule=base_60, on=D(2025, 1, 1), policy=RETIRE) is not None
 
 
 def test_retirement_window_comes_from_the_policy():
-    male = retirement_policy("male")
+    male = RetirementAgePolicy().schedule("male")
     three = policy("retirement", RetirementAlertPolicy(within_months=3))
     assert registry.retirement(birth_date=D(1965, 1, 1), schedule=male, on=D(2024, 11, 1), policy=three) is not None
     assert registry.retirement(birth_date=D(1965, 1, 1), schedule=male, on=D(2024, 10, 31), policy=three) is None

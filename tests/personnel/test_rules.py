@@ -2,7 +2,9 @@
 personnel.policy: retirement under the 2025 reform, ages and periods, and
 citizen ID numbers (DOMAIN.md 4 and 6.1).
 
-No database: the policy functions only read Django settings."""
+The rules themselves need no database (they take the schedules' DOMAIN.md
+defaults); the tests marked ``db`` read the schedules from the policy
+store, seeded by a migration and changed by a new version."""
 
 from __future__ import annotations
 
@@ -11,8 +13,11 @@ import random
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from personnel import policy, rules
+from accounts.access import SYSTEM
+from core.checks import policy_defaults
+from personnel import policy, rules, services
 
 D = datetime.date
 
@@ -20,13 +25,23 @@ D = datetime.date
 # --- statutory retirement -------------------------------------------------------
 
 
-def retirement(birth: datetime.date, category: str, base_age: int | None = None) -> datetime.date:
-    return rules.statutory_retirement_month(birth, policy.retirement_policy(category, base_age_override=base_age))
+DEFAULTS = policy.RetirementAgePolicy()
+
+
+def retirement(
+    birth: datetime.date, category: str, base_age: int | None = None, *, stored: bool = False
+) -> datetime.date:
+    schedule = (
+        policy.retirement_policy(category, base_age_override=base_age)
+        if stored
+        else DEFAULTS.schedule(category, base_age_override=base_age)
+    )
+    return rules.statutory_retirement_month(birth, schedule)
 
 
 def delay_of(birth: datetime.date, category: str, base_age: int | None = None) -> int:
     """Months between the original retirement month and the actual one."""
-    base = base_age or policy.retirement_policy(category).base_age_years
+    base = base_age or DEFAULTS.schedule(category).base_age_years
     original = D(birth.year + base, birth.month, 1)
     return rules.months_until(retirement(birth, category, base_age), original)
 
@@ -118,14 +133,20 @@ def test_women_workers_retirement_boundaries(birth, expected, delay):
 
 
 def test_default_policy_numbers_are_domain_defaults():
-    assert policy.retirement_policy("male") == rules.RetirementPolicy(60, 4, 36, D(2025, 1, 1))
-    assert policy.retirement_policy("female_cadre") == rules.RetirementPolicy(55, 4, 36, D(2025, 1, 1))
-    assert policy.retirement_policy("female_worker") == rules.RetirementPolicy(50, 2, 60, D(2025, 1, 1))
+    assert DEFAULTS.schedule("male") == rules.RetirementPolicy(60, 4, 36, D(2025, 1, 1))
+    assert DEFAULTS.schedule("female_cadre") == rules.RetirementPolicy(55, 4, 36, D(2025, 1, 1))
+    assert DEFAULTS.schedule("female_worker") == rules.RetirementPolicy(50, 2, 60, D(2025, 1, 1))
+
+
+@pytest.mark.django_db
+def test_the_seeded_store_holds_the_domain_defaults():
+    for category in ("male", "female_cadre", "female_worker"):
+        assert policy.retirement_policy(category) == DEFAULTS.schedule(category)
 
 
 def test_unknown_retirement_category_is_an_error():
     with pytest.raises(KeyError):
-        policy.retirement_policy("retired")
+        DEFAULTS.schedule("retired")
 
 
 @pytest.mark.parametrize(
@@ -141,40 +162,45 @@ def test_unknown_retirement_category_is_an_error():
     ],
 )
 def test_per_person_base_age_replaces_the_category_base(category, base_age, birth, expected):
-    assert policy.retirement_policy(category, base_age_override=base_age).base_age_years == base_age
+    assert DEFAULTS.schedule(category, base_age_override=base_age).base_age_years == base_age
     assert retirement(birth, category, base_age) == expected
 
 
-def test_settings_override_changes_one_number_and_keeps_the_others(settings):
-    settings.CADRE_POLICIES = {"retirement": {"male": {"cap_months": 12}}}
+def _new_version(effective_from: datetime.date, **numbers: Any) -> None:
+    params = policy_defaults(policy.RETIREMENT_AGE) | numbers
+    services.policy_set(actor=SYSTEM, key=policy.RETIREMENT_AGE, effective_from=effective_from, params=params)
+
+
+@pytest.mark.django_db
+def test_a_new_version_changes_one_number_and_keeps_the_others():
+    _new_version(timezone.localdate(), male_cap_months=12)
 
     assert policy.retirement_policy("male") == rules.RetirementPolicy(60, 4, 12, D(2025, 1, 1))
-    assert retirement(D(1977, 1, 1), "male") == D(2038, 1, 1)
+    assert retirement(D(1977, 1, 1), "male", stored=True) == D(2038, 1, 1)
     # Below the new cap the schedule is unchanged.
-    assert retirement(D(1965, 5, 1), "male") == D(2025, 7, 1)
+    assert retirement(D(1965, 5, 1), "male", stored=True) == D(2025, 7, 1)
     # Other categories keep their defaults.
-    assert retirement(D(1970, 5, 1), "female_cadre") == D(2025, 7, 1)
+    assert retirement(D(1970, 5, 1), "female_cadre", stored=True) == D(2025, 7, 1)
 
 
-def test_settings_override_of_step_and_reform_start(settings):
-    settings.CADRE_POLICIES = {
-        "retirement": {"reform_start": "2026-01", "female_cadre": {"step_months": 2}},
-    }
+@pytest.mark.django_db
+def test_a_new_version_of_step_and_reform_start():
+    _new_version(timezone.localdate(), reform_start="2026-01-01", female_cadre_step_months=2)
 
     # Before the (moved) reform start: no delay.
-    assert retirement(D(1965, 1, 1), "male") == D(2025, 1, 1)
-    assert retirement(D(1966, 1, 1), "male") == D(2026, 2, 1)
+    assert retirement(D(1965, 1, 1), "male", stored=True) == D(2025, 1, 1)
+    assert retirement(D(1966, 1, 1), "male", stored=True) == D(2026, 2, 1)
     # n = 5 with a step of 2 is three months.
-    assert retirement(D(1971, 5, 1), "female_cadre") == D(2026, 8, 1)
+    assert retirement(D(1971, 5, 1), "female_cadre", stored=True) == D(2026, 8, 1)
 
 
-def test_settings_override_does_not_leak_into_the_defaults(settings):
-    settings.CADRE_POLICIES = {"retirement": {"male": {"base_age_years": 62}}}
-    assert policy.retirement_policy("male").base_age_years == 62
-
-    assert policy.DEFAULT_POLICIES["retirement"]["male"]["base_age_years"] == 60
-    del settings.CADRE_POLICIES
-    assert policy.retirement_policy("male").base_age_years == 60
+@pytest.mark.django_db
+def test_a_version_applies_from_its_date_and_the_defaults_stay():
+    today = timezone.localdate()
+    _new_version(today + datetime.timedelta(days=1), male_base_age_years=62)
+    assert policy.retirement_policy("male").base_age_years == 60  # not yet in force
+    assert policy.retirement_age_policy(today + datetime.timedelta(days=1)).male_base_age_years == 62
+    assert policy_defaults(policy.RETIREMENT_AGE)["male_base_age_years"] == 60
 
 
 @pytest.mark.parametrize(
@@ -195,7 +221,7 @@ def test_delay_is_monotonic_and_capped_for_every_birth_month(category, cap):
             # so nobody born later retires earlier or in the same month.
             assert previous_delay <= delay <= previous_delay + 1, birth
             assert previous_month is None or retires > previous_month, birth
-            original = D(year + policy.retirement_policy(category).base_age_years, month, 1)
+            original = D(year + DEFAULTS.schedule(category).base_age_years, month, 1)
             assert (delay == 0) == (original < D(2025, 1, 1)), birth
             previous_delay, previous_month = delay, retires
     assert previous_delay == cap
