@@ -48,9 +48,16 @@ def test_a_task_runs_on_a_real_worker() -> None:
 
 
 def _filesystem_connection(tmp_path: Path) -> Connection:
+    # kombu keeps declared exchanges in class-level state: each test uses its
+    # own queue name so its binding is written into its own control folder.
     folder = tmp_path / "queue"
     folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder), "store_processed": False}
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "control_folder": str(tmp_path / "control"),
+        "store_processed": False,
+    }
     return Connection("filesystem://", transport="cadre.broker:Transport", transport_options=options)
 
 
@@ -71,17 +78,17 @@ def test_a_filesystem_message_appears_only_whole(tmp_path: Path, monkeypatch) ->
         # Before the rename only the .part file existed, which the reader skips.
         assert [name.endswith(".jobs.msg.part") for name in seen_while_writing[0]] == [True]
         assert [p.name.endswith(".jobs.msg") for p in (tmp_path / "queue").iterdir()] == [True]
-        assert queue.get(timeout=1).payload == {"job": 7}
+        assert queue.get(timeout=5).payload == {"job": 7}
         queue.close()
 
 
 def test_an_undecodable_message_file_is_set_aside_and_the_next_one_read(tmp_path: Path) -> None:
     with _filesystem_connection(tmp_path) as connection:
-        queue = connection.SimpleQueue("jobs")
-        (tmp_path / "queue" / "0_broken.jobs.msg").write_bytes(b"")
+        queue = connection.SimpleQueue("jobs2")
+        (tmp_path / "queue" / "0_broken.jobs2.msg").write_bytes(b"")
         queue.put({"job": 8})
         # The empty file (sorted first) is logged and dropped; the consumer
         # goes on to the next message instead of dying.
-        assert queue.get(timeout=1).payload == {"job": 8}
-        assert not (tmp_path / "queue" / "0_broken.jobs.msg").exists()
+        assert queue.get(timeout=5).payload == {"job": 8}
+        assert not (tmp_path / "queue" / "0_broken.jobs2.msg").exists()
         queue.close()
