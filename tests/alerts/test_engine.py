@@ -177,6 +177,19 @@ def test_a_policy_version_applies_from_its_effective_date(world):
     assert policies_in_force(D(2025, 10, 1))["rotation"].value.must_rotate_years == 14
 
 
+def test_the_retirement_check_applies_the_retirement_ages_in_force_at_its_check_date(world):
+    retiring = cadre(world["units"]["finance_a"], "甲退休", sex="1", birth_date=D(1965, 6, 15))
+    params = policy_defaults("retirement_age") | {"male_base_age_years": 65}
+    personnel_services.policy_set(
+        actor=world["users"]["sysadmin"], key="retirement_age", effective_from=D(2025, 10, 1), params=params
+    )
+    run_checks(on=D(2025, 9, 30))
+    assert Rule.RETIREMENT in rules_of(retiring)
+    run = run_checks(on=D(2025, 10, 1))
+    assert run.policies["retirement_age"]["effective_from"] == "2025-10-01"
+    assert not Alert.objects.filter(cadre=retiring, rule=Rule.RETIREMENT, state=AlertState.OPEN).exists()
+
+
 def test_chunks_each_done_once_and_the_last_one_completes_the_run(world):
     for index in range(5):
         cadre(world["units"]["finance_a"], f"甲员{index}")

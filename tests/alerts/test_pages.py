@@ -175,6 +175,15 @@ def test_clerks_and_leaders_cannot_start_runs(checked):
         assert CheckRun.objects.count() == before
 
 
+def test_the_policy_page_lists_every_registered_policy_with_the_retirement_ages(checked):
+    response = client_for(checked, "staff_a").get(reverse("alerts:policy-list"))
+    body = response.content.decode()
+    assert response.context["policies"][0]["key"] == "retirement_age"
+    assert "法定退休年龄" in body and "处分影响期" in body and "试用期" in body
+    form = client_for(checked, "sysadmin").get(reverse("alerts:policy-edit", args=["retirement_age"])).context["form"]
+    assert form["male_base_age_years"].value() == 60 and form["female_worker_cap_months"].value() == 60
+
+
 def test_system_admin_adds_a_policy_version_others_only_read(checked):
     url = reverse("alerts:policy-edit", args=["rotation"])
     assert client_for(checked, "staff_a").get(url).status_code == 403
