@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pghistory.models
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
@@ -16,7 +17,7 @@ from rest_framework.authtoken.models import TokenProxy
 
 from accounts import services
 from accounts.access import scope_of
-from accounts.models import Jurisdiction, Role, RoleAssignment, User
+from accounts.models import Jurisdiction, LoginLockout, Role, RoleAssignment, User
 from core.admin_mixins import ServiceDeleteMixin
 
 # Access comes from role assignments, not Django groups; API tokens get their
@@ -100,6 +101,56 @@ class JurisdictionAdmin(RoleOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(RoleOnlyAdmin):
+    """Failed logins by account name and address; a record at the limit is a
+    lockout. The security administrator unlocks by deleting the records."""
+
+    owner_role = Role.SECURITY_ADMIN
+    list_display = ("account", "address", "failures", "last_attempt", "locked")
+    search_fields = ("username", "ip_address")
+    fields = ("account", "address", "failures", "last_attempt", "locked", "path", "agent")
+    readonly_fields = fields
+    ordering = ("-attempt_time",)
+
+    @admin.display(description="用户名")
+    def account(self, obj: Any) -> str:
+        return str(obj.username or "")
+
+    @admin.display(description="来源地址")
+    def address(self, obj: Any) -> str:
+        return str(obj.ip_address or "")
+
+    @admin.display(description="失败次数")
+    def failures(self, obj: Any) -> int:
+        return int(obj.failures_since_start)
+
+    @admin.display(description="最近一次")
+    def last_attempt(self, obj: Any) -> Any:
+        return obj.attempt_time
+
+    @admin.display(description="已达上限", boolean=True)
+    def locked(self, obj: Any) -> bool:
+        return int(obj.failures_since_start) >= settings.AXES_FAILURE_LIMIT
+
+    @admin.display(description="登录页面")
+    def path(self, obj: Any) -> str:
+        return str(obj.path_info)
+
+    @admin.display(description="浏览器标识")
+    def agent(self, obj: Any) -> str:
+        return str(obj.user_agent)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def delete_through_service(self, request: HttpRequest, obj: Any) -> None:
+        services.lockout_clear(actor=request.user, attempt=obj)
 
 
 @admin.register(pghistory.models.Context)

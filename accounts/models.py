@@ -8,6 +8,7 @@ unit's subtree. The three separated admin roles (三员分立) see no cadre data
 from __future__ import annotations
 
 import pgtrigger
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -123,3 +124,13 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class LoginLockout(AccessAttempt):  # type: ignore[misc]  # axes ships no type hints
+    """axes' record of failed logins from one address with one account name,
+    under the security administrator's name: deleting it unlocks."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败与锁定记录"

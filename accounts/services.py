@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from axes.models import AccessAttempt
 from django.db import transaction
 
 from accounts.access import forget_scope, require_role
@@ -62,3 +63,10 @@ def jurisdiction_save(*, actor: Actor, jurisdiction: Jurisdiction, root_units: A
         if root_units is not None:
             jurisdiction.root_units.set(root_units)
     return jurisdiction
+
+
+def lockout_clear(*, actor: Actor, attempt: AccessAttempt) -> None:
+    """Unlock: forget one record of failed logins (security administrator)."""
+    require_role(actor, Role.SECURITY_ADMIN, message="只有安全保密管理员可以解除登录锁定")
+    with history_context(actor=actor):
+        attempt.delete()

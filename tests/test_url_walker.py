@@ -99,8 +99,10 @@ A_DATA_READERS: dict[str, set[str]] = {
 WRITERS: dict[str, set[str]] = {
     r"^admin:accounts_user_": {"system_admin"},
     r"^admin:auth_user_password_change$": {"system_admin"},
-    r"^admin:accounts_(roleassignment|jurisdiction)_": {"security_admin"},
+    r"^admin:accounts_(roleassignment|jurisdiction|loginlockout)_": {"security_admin"},
     r"^admin:personnel_code_": {"system_admin"},
+    # A failed login is counted (axes_accessattempt) whoever tries it.
+    r"^(accounts:login|api:auth-token)$": set(PERSONAS),
     # Anyone who may read cadres may ask for an export of them (their own job row).
     r"^api:exportjob-list$": {"clerk_b", "leader_a", "org_staff_b", "api_client_b"},
     # Policies are configuration (the system administrator's); any org staff
@@ -222,6 +224,12 @@ def world(db: Any) -> dict[str, Any]:
     objects["exportjob"] = ExportJob.objects.create(
         requested_by=clerk_a, status="done", filename="甲秘.xlsx", data="甲秘".encode(), rows_total=1
     )
+    from axes.models import AccessAttempt
+
+    objects["loginlockout"] = AccessAttempt.objects.create(
+        username="clerk_a", ip_address="10.0.0.1", user_agent="Mozilla/5.0", http_accept="*/*",
+        path_info="/accounts/login/", get_data="", post_data="", failures_since_start=5,
+    )  # fmt: skip
     context = pghistory.models.Context.objects.order_by("-created_at").first()
     if context is not None:
         objects["context"] = context
@@ -362,6 +370,7 @@ WATCHED_TABLES = [
     "oversight_influencerecord",
     "personnel_cadrerelation",
     "personnel_kinship",
+    "axes_accessattempt",
 ]
 
 

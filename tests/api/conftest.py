@@ -15,7 +15,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -36,12 +35,6 @@ from personnel.models import (
 from tests.factories import make_cadre, make_jurisdiction, make_unit, make_user
 
 PERSONAS = ("owner", "outsider", "clerk", "clerk_b", "leader", "api_client", "admin")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_counts() -> None:
-    # The token endpoint's throttle counts in the cache, which outlives a test.
-    cache.clear()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.lockout import locked_message
 from personnel.api.views.auth import ADMIN_REFUSED, BAD_CREDENTIALS, NO_ROLE
 from tests.api.conftest import registry_state
 from tests.factories import make_user
@@ -58,14 +59,18 @@ def test_inactive_accounts_get_no_token(world):
     assert response.status_code == 400
 
 
-def test_password_guessing_is_throttled_per_account(world):
+def test_password_guessing_is_locked_out_per_account_and_address(world):
+    # The lockout itself is tested in tests/accounts/test_lockout.py.
     client = APIClient()
     for _ in range(10):
         client.post(TOKEN, {"username": "owner", "password": "guess"}, format="json")
     response = client.post(TOKEN, {"username": "owner", "password": PASSWORD}, format="json")
     assert response.status_code == 429
-    assert response.json()["detail"].startswith("请求已被限流。")
-    other = client.post(TOKEN, {"username": "leader", "password": PASSWORD}, format="json")
+    assert response.json() == {"detail": locked_message()}
+    # The guessing address is locked too; another address may log in another account.
+    same_address = client.post(TOKEN, {"username": "leader", "password": PASSWORD}, format="json")
+    assert same_address.status_code == 429
+    other = client.post(TOKEN, {"username": "leader", "password": PASSWORD}, format="json", REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import throttling
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
@@ -25,26 +24,12 @@ ADMIN_REFUSED = "系统管理员、安全保密管理员和安全审计员账号
 NO_ROLE = "该账号没有业务角色，不能获取接口令牌；请联系安全保密管理员授权"
 
 
-class TokenObtainThrottle(throttling.SimpleRateThrottle):
-    """Password guesses per account name (REST_FRAMEWORK
-    DEFAULT_THROTTLE_RATES["token_obtain"])."""
-
-    scope = "token_obtain"
-
-    def get_cache_key(self, request: Any, view: Any) -> str | None:
-        if request.method != "POST":
-            return None
-        try:
-            username = str(request.data.get("username", ""))[:150].lower()
-        except Exception:  # an unparsable body is the view's 400/415, not the throttle's
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": username or self.get_ident(request)}
-
-
 class TokenObtainView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [TokenObtainThrottle]
+    # Password guesses are counted and refused by the login lockout
+    # (accounts.lockout), shared with the browser login.
+    throttle_classes: list[Any] = []
 
     @extend_schema(
         summary="获取接口令牌",
@@ -55,7 +40,7 @@ class TokenObtainView(APIView):
             200: TokenOutputSerializer,
             400: OpenApiResponse(description="用户名或密码不正确"),
             403: OpenApiResponse(description="该账号不能获取令牌"),
-            429: OpenApiResponse(description="尝试过于频繁"),
+            429: OpenApiResponse(description="登录失败次数过多，账号或来源地址已被锁定"),
         },
         auth=[],
     )
