@@ -47,16 +47,24 @@ def live_worker(transactional_db: Any) -> Any:
         yield
 
 
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
 @pytest.fixture(autouse=True)
-def _fresh_policy_cache(django_db_setup: Any, django_db_blocker: Any) -> Any:
+def _fresh_policy_cache(request: Any) -> Any:
     """The retirement schedules are read once per process and cached (a page
-    pays no query for them): each test starts with them read afresh from the
-    test database, outside its transaction, so no test sees another's
-    policy versions and no query count includes the read."""
+    pays no query for them): each test that uses the database starts with
+    them read afresh from the test database, outside its transaction, so no
+    test sees another's policy versions and no query count includes the read.
+    A test without the database reads nothing (and needs no test database:
+    `./scripts/test tests/test_env.py` must run on its own)."""
     from personnel.policy import clear_cache, retirement_age_policy
 
     clear_cache()
-    with django_db_blocker.unblock():
-        retirement_age_policy()
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(_DB_FIXTURES & set(request.fixturenames))
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with request.getfixturevalue("django_db_blocker").unblock():
+            retirement_age_policy()
     yield
     clear_cache()

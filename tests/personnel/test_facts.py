@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from personnel import facts
 from personnel.facts import EducationRow
 
@@ -72,6 +74,7 @@ def test_party_cell_shows_the_date_the_party_or_both():
     assert facts.party_join(join_date=None, status_code="13", status_name="群众").text() == ""
 
 
+@pytest.mark.django_db  # the schedules come from the policy store (the version in force today)
 def test_retirement_month_follows_the_reform_and_the_personal_base():
     # DOMAIN.md 6.1: a man born 1965-01 retires 2025-02; a woman cadre born 1970-05, 2025-07.
     assert facts.retirement_month(birth_date=datetime.date(1965, 1, 1), sex="1") == datetime.date(2025, 2, 1)
