@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -54,6 +54,12 @@ class Located:
     cadre_id: int
     anchor_id: int
     finding: Finding
+
+
+def own_findings(pairs: Iterable[tuple[int, Finding | None]]) -> list[Located]:
+    """The findings of single-cadre rules, each anchored on its own cadre;
+    the rules' ``None`` (nothing found) dropped."""
+    return [Located(cadre_id, cadre_id, finding) for cadre_id, finding in pairs if finding is not None]
 
 
 def since_text(effective_from: datetime.date) -> str:

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import connection
-
-from core.checks import CheckSpec, Located, Policies, PolicySpec, register_check, register_policy
+from core.checks import CheckSpec, Located, Policies, PolicySpec, own_findings, register_check, register_policy
 from oversight.rules import INFLUENCE, INFLUENCE_LABELS, InfluenceKind, InfluencePolicy, influence
+from personnel.checks.sql import rows
 from personnel.models import CadreStatus
 from personnel.rules import add_months
 
@@ -26,15 +25,10 @@ def check_influence(first: int, last: int, on: datetime.date, policies: Policies
     p: InfluencePolicy = policy.value
     longest = max(p.months_for(kind) for kind in InfluenceKind)
     earliest = add_months(on.replace(day=1), -longest - 1)
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL, [first, last, on, earliest])
-        candidates = cursor.fetchall()
-    found = []
-    for record_id, cadre_id, kind, decided_on in candidates:
-        finding = influence(record_id=record_id, kind=kind, decided_on=decided_on, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, influence(record_id=record_id, kind=kind, decided_on=decided_on, on=on, policy=policy))
+        for record_id, cadre_id, kind, decided_on in rows(_SQL, [first, last, on, earliest])
+    )
 
 
 POLICY = PolicySpec(

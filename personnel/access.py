@@ -40,8 +40,8 @@ def scope_queryset(qs: QuerySet[Any], actor: Actor, *, path_field: str, write: b
     return qs.filter(path_q(scope.write_paths if write else scope.read_paths, path_field))
 
 
-def units_visible_to(actor: Actor) -> QuerySet[Unit]:
-    return scope_queryset(Unit.objects.all(), actor, path_field="path")
+def units_visible_to(actor: Actor, *, write: bool = False) -> QuerySet[Unit]:
+    return scope_queryset(Unit.objects.all(), actor, path_field="path", write=write)
 
 
 def cadres_visible_to(actor: Actor, *, write: bool = False) -> QuerySet[Cadre]:
@@ -58,9 +58,8 @@ def cadre_for_actor(actor: Actor, cadre_id: Any, *, write: bool = False) -> Cadr
 
 
 def unit_for_actor(actor: Actor, unit_id: Any, *, write: bool = False) -> Unit:
-    qs = scope_queryset(Unit.objects.all(), actor, path_field="path", write=write)
     try:
-        unit: Unit = qs.get(pk=unit_id)
+        unit: Unit = units_visible_to(actor, write=write).get(pk=unit_id)
         return unit
     except (Unit.DoesNotExist, ValueError, TypeError):
         raise Http404("未找到该单位") from None

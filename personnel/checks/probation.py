@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, PolicySpec, Severity
+from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, PolicySpec, Severity, own_findings
 from personnel.checks.sql import BASE, rows
 from personnel.rules import add_months_to_day
 
@@ -65,15 +65,13 @@ def check_probation(first: int, last: int, on: datetime.date, policies: Policies
     policy = policies[PROBATION]
     p: ProbationPolicy = policy.value
     latest = add_months_to_day(on + datetime.timedelta(days=p.notice_days + 2), -p.probation_months)
-    found = []
-    for cadre_id, level, post_date, level_date, _sex, _birth in rows(
-        BASE + " AND pl.code = ANY(%s) AND coalesce(c.post_level_date, c.current_post_date) <= %s",
-        [first, last, list(p.levels), latest],
-    ):
-        finding = probation(post_level=level, start=level_date or post_date, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, probation(post_level=level, start=level_date or post_date, on=on, policy=policy))
+        for cadre_id, level, post_date, level_date, _sex, _birth in rows(
+            BASE + " AND pl.code = ANY(%s) AND coalesce(c.post_level_date, c.current_post_date) <= %s",
+            [first, last, list(p.levels), latest],
+        )
+    )
 
 
 POLICIES = [

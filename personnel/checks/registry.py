@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from django.db import connection
 
-from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, PolicySpec, Severity
+from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, PolicySpec, Severity, own_findings
 from personnel.checks.rotation import LEADERSHIP_LEVELS
 from personnel.checks.sql import ACTIVE, BASE, rows
 from personnel.models import RetirementCategory
@@ -299,15 +299,13 @@ def home_county(
 def check_age_cutoff(first: int, last: int, on: datetime.date, policies: Policies) -> list[Located]:
     policy = policies[AGE_CUTOFF]
     p: AgeCutoffPolicy = policy.value
-    found = []
-    for cadre_id, level, _post_date, _level_date, sex, birth in rows(
-        BASE + " AND pl.code = ANY(%s) AND c.birth_date < %s",
-        [first, last, list(p.post_levels), max(p.male_born_before, p.female_born_before)],
-    ):
-        finding = age_cutoff(sex=sex, birth_date=birth, post_level=level, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, age_cutoff(sex=sex, birth_date=birth, post_level=level, on=on, policy=policy))
+        for cadre_id, level, _post_date, _level_date, sex, birth in rows(
+            BASE + " AND pl.code = ANY(%s) AND c.birth_date < %s",
+            [first, last, list(p.post_levels), max(p.male_born_before, p.female_born_before)],
+        )
+    )
 
 
 _CATEGORY_SQL = f"""coalesce(nullif(c.retirement_category, ''),
@@ -439,16 +437,21 @@ def check_home_county(first: int, last: int, on: datetime.date, policies: Polici
           AND c.post_level_id IN (SELECT id FROM personnel_code WHERE "table" = 'ZB09' AND code = ANY(%s))
           AND c.current_post ~ ANY(%s)
     """
-    found = []
-    for cadre_id, native, level, title, region in rows(
-        sql, [first, last, ACTIVE, list(p.leadership_levels), list(p.post_patterns)]
-    ):
-        finding = home_county(
-            native_place_code=native, unit_region_code=region or "", post_level=level, post_title=title, policy=policy
+    return own_findings(
+        (
+            cadre_id,
+            home_county(
+                native_place_code=native,
+                unit_region_code=region or "",
+                post_level=level,
+                post_title=title,
+                policy=policy,
+            ),
         )
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+        for cadre_id, native, level, title, region in rows(
+            sql, [first, last, ACTIVE, list(p.leadership_levels), list(p.post_patterns)]
+        )
+    )
 
 
 # --- declarations ---------------------------------------------------------------------

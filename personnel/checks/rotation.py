@@ -19,7 +19,7 @@ import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
-from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, PolicySpec, Severity
+from core.checks import CheckSpec, Finding, Located, Policies, PolicyInForce, PolicySpec, Severity, own_findings
 from personnel.checks.sql import BASE, rows, years_before
 from personnel.rules import add_months_to_day, add_years, span_text
 
@@ -162,35 +162,31 @@ def level_tenure(
 def check_rotation_deputy(first: int, last: int, on: datetime.date, policies: Policies) -> list[Located]:
     policy = policies[POLICY]
     p: RotationPolicy = policy.value
-    found = []
-    for cadre_id, level, post_date, _level_date, _sex, _birth in rows(
-        BASE + " AND pl.code = ANY(%s) AND c.current_post_date <= %s AND c.current_post_date > %s",
-        [
-            first,
-            last,
-            list(p.deputy_levels),
-            years_before(on, p.deputy_should_rotate_years),
-            add_years(on, -p.must_rotate_years) - datetime.timedelta(days=1),
-        ],
-    ):
-        finding = rotation_deputy(post_level=level, post_date=post_date, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, rotation_deputy(post_level=level, post_date=post_date, on=on, policy=policy))
+        for cadre_id, level, post_date, _level_date, _sex, _birth in rows(
+            BASE + " AND pl.code = ANY(%s) AND c.current_post_date <= %s AND c.current_post_date > %s",
+            [
+                first,
+                last,
+                list(p.deputy_levels),
+                years_before(on, p.deputy_should_rotate_years),
+                add_years(on, -p.must_rotate_years) - datetime.timedelta(days=1),
+            ],
+        )
+    )
 
 
 def check_rotation_post(first: int, last: int, on: datetime.date, policies: Policies) -> list[Located]:
     policy = policies[POLICY]
     p: RotationPolicy = policy.value
-    found = []
-    for cadre_id, level, post_date, _level_date, _sex, _birth in rows(
-        BASE + " AND pl.code = ANY(%s) AND c.current_post_date <= %s",
-        [first, last, list(p.leadership_levels), years_before(on, p.must_rotate_years)],
-    ):
-        finding = rotation_post(post_level=level, post_date=post_date, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, rotation_post(post_level=level, post_date=post_date, on=on, policy=policy))
+        for cadre_id, level, post_date, _level_date, _sex, _birth in rows(
+            BASE + " AND pl.code = ANY(%s) AND c.current_post_date <= %s",
+            [first, last, list(p.leadership_levels), years_before(on, p.must_rotate_years)],
+        )
+    )
 
 
 def check_term_limit(first: int, last: int, on: datetime.date, policies: Policies) -> list[Located]:
@@ -200,29 +196,25 @@ def check_term_limit(first: int, last: int, on: datetime.date, policies: Policie
     # Terms end between now and the notice period from now (with slack).
     latest = add_months_to_day(add_years(on, -span), p.term_notice_months) + datetime.timedelta(days=2)
     earliest = add_years(on, -span) - datetime.timedelta(days=2)
-    found = []
-    for cadre_id, level, post_date, _level_date, _sex, _birth in rows(
-        BASE + " AND pl.code = ANY(%s) AND c.current_post_date BETWEEN %s AND %s",
-        [first, last, list(p.leadership_levels), earliest, latest],
-    ):
-        finding = term_limit(post_level=level, post_date=post_date, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, term_limit(post_level=level, post_date=post_date, on=on, policy=policy))
+        for cadre_id, level, post_date, _level_date, _sex, _birth in rows(
+            BASE + " AND pl.code = ANY(%s) AND c.current_post_date BETWEEN %s AND %s",
+            [first, last, list(p.leadership_levels), earliest, latest],
+        )
+    )
 
 
 def check_level_tenure(first: int, last: int, on: datetime.date, policies: Policies) -> list[Located]:
     policy = policies[POLICY]
     p: RotationPolicy = policy.value
-    found = []
-    for cadre_id, level, _post_date, level_date, _sex, _birth in rows(
-        BASE + " AND pl.code = ANY(%s) AND c.post_level_date <= %s",
-        [first, last, list(p.leadership_levels), years_before(on, p.level_max_years)],
-    ):
-        finding = level_tenure(post_level=level, level_date=level_date, on=on, policy=policy)
-        if finding:
-            found.append(Located(cadre_id, cadre_id, finding))
-    return found
+    return own_findings(
+        (cadre_id, level_tenure(post_level=level, level_date=level_date, on=on, policy=policy))
+        for cadre_id, level, _post_date, level_date, _sex, _birth in rows(
+            BASE + " AND pl.code = ANY(%s) AND c.post_level_date <= %s",
+            [first, last, list(p.leadership_levels), years_before(on, p.level_max_years)],
+        )
+    )
 
 
 # --- declarations ---------------------------------------------------------------------
